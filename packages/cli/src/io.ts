@@ -1,0 +1,23 @@
+import { ExitCode } from "./exit-codes.js";
+
+/** Where a command reads and writes; tests pass their own. */
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+}
+
+/** A mistake in how a command was called: reported with the usage, exit 2, never a stack trace. */
+export class UsageError extends Error {
+  readonly exitCode = ExitCode.usage;
+}
+
+export const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
+};

@@ -1,0 +1,15 @@
+export type { ContractInfo, JsonSchema } from "./catalog-types.js";
+export type { ContractError } from "./errors.js";
+export type { DocumentError, DocumentOptions, DocumentResult } from "./document.js";
+export { defaultMaxDepth, validateDocument } from "./document.js";
+export { apiVersion, type ContractName, contractNames, contracts, schemas } from "./generated/catalog.js";
+export type * from "./generated/types.js";
+export {
+  type Detection,
+  type DetectionError,
+  detectContract,
+  isContract,
+  isContractName,
+  type ValidationResult,
+  validate,
+} from "./validate.js";

@@ -1,0 +1,78 @@
+import { type ContractError, explainErrors } from "./errors.js";
+import { apiVersion, type ContractName, contractNames, contracts } from "./generated/catalog.js";
+import type { ContractTypes } from "./generated/types.js";
+import { validators } from "./generated/validators.js";
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ContractError[] };
+
+/** Why a value's contract could not be told from its `kind` and `apiVersion`. */
+export interface DetectionError {
+  code: "not_an_object" | "missing_kind" | "unknown_kind" | "unsupported_api_version";
+  message: string;
+  pointer: string;
+}
+
+export type Detection = { ok: true; contract: ContractName } | { ok: false; error: DetectionError };
+
+export function isContractName(name: unknown): name is ContractName {
+  return typeof name === "string" && Object.hasOwn(contracts, name);
+}
+
+function validatorOf(contract: ContractName) {
+  const validator = isContractName(contract) ? validators[contract] : undefined;
+  if (!validator) throw new TypeError(`unknown contract ${JSON.stringify(contract)}; known: ${contractNames.join(", ")}`);
+  return validator;
+}
+
+/**
+ * Validates a payload against a contract.
+ * Throws TypeError only for a contract name that does not exist (a programming error).
+ */
+export function validate<C extends ContractName>(contract: C, value: unknown): ValidationResult<ContractTypes[C]> {
+  const validator = validatorOf(contract);
+  if (validator(value)) return { ok: true, value: value as ContractTypes[C] };
+  return { ok: false, errors: explainErrors(validator.errors ?? []) };
+}
+
+/** Type guard: true when the value satisfies the contract. */
+export function isContract<C extends ContractName>(contract: C, value: unknown): value is ContractTypes[C] {
+  return validatorOf(contract)(value);
+}
+
+/** Tells which contract a payload claims to be, from its `kind` and `apiVersion`. */
+export function detectContract(value: unknown): Detection {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      ok: false,
+      error: { code: "not_an_object", message: "payload must be a JSON object with a kind", pointer: "" },
+    };
+  }
+  const { kind, apiVersion: version } = value as { kind?: unknown; apiVersion?: unknown };
+  if (kind === undefined) {
+    return {
+      ok: false,
+      error: { code: "missing_kind", message: "payload has no kind, so its contract is unknown", pointer: "" },
+    };
+  }
+  if (!isContractName(kind)) {
+    return {
+      ok: false,
+      error: {
+        code: "unknown_kind",
+        message: `kind ${JSON.stringify(kind)} names no contract; known kinds: ${contractNames.join(", ")}`,
+        pointer: "/kind",
+      },
+    };
+  }
+  if (version !== undefined && version !== apiVersion) {
+    return {
+      ok: false,
+      error: {
+        code: "unsupported_api_version",
+        message: `apiVersion ${JSON.stringify(version)} is not supported; this package validates ${apiVersion}`,
+        pointer: "/apiVersion",
+      },
+    };
+  }
+  return { ok: true, contract: kind };
+}
