@@ -70,7 +70,8 @@ function lintContract(file, schema, { family, version, base, name }) {
   const problems = [];
   const say = (/** @type {string} */ pointer, /** @type {string} */ message) =>
     problems.push(`${file}#${pointer}: ${message}`);
-  if (schema.$schema !== "https://json-schema.org/draft/2020-12/schema") say("/$schema", "must be Draft 2020-12");
+  if (schema.$schema !== "https://json-schema.org/draft/2020-12/schema")
+    say("/$schema", "must be Draft 2020-12");
   const expectedId = `${idBase}${family}/${version}/${base}.schema.json`;
   if (schema.$id !== expectedId) say("/$id", `must be ${expectedId} (mirrors the path)`);
   if (schema.title !== (family === "common" ? "Common" : base)) say("/title", `must be ${base}`);
@@ -85,7 +86,32 @@ function lintContract(file, schema, { family, version, base, name }) {
       say("/x-contract-role", 'must be "request" (consumed) or "record" (produced)');
   }
   walkOwnedObjects(schema, "", say);
+  walkPatterns(schema, "", say);
   return problems;
+}
+
+/**
+ * Python's (and Java's) `$` also matches before a final newline, ECMAScript's does not: a pattern
+ * ending in a bare `$` lets "id\n" through in one language and not the other. `(?!\n)$` means the
+ * same everywhere.
+ * @param {any} node @param {string} pointer @param {(p: string, m: string) => void} say
+ */
+function walkPatterns(node, pointer, say) {
+  if (!node || typeof node !== "object") return;
+  for (const [key, child] of Object.entries(node)) {
+    const here = `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+    if (
+      key === "pattern" &&
+      typeof child === "string" &&
+      /(?<!\\)\$$/.test(child) &&
+      !child.endsWith("(?!\\n)$")
+    )
+      say(
+        here,
+        'end the pattern with "(?!\\n)$", not a bare "$" (Python\'s $ also matches before a final newline)',
+      );
+    else if (!["examples", "const", "enum", "default"].includes(key)) walkPatterns(child, here, say);
+  }
 }
 
 /**
@@ -96,7 +122,7 @@ function lintContract(file, schema, { family, version, base, name }) {
 function walkOwnedObjects(node, pointer, say) {
   if (!node || typeof node !== "object") return;
   if (Array.isArray(node)) {
-    node.forEach((child, i) => walkOwnedObjects(child, `${pointer}/${i}`, say));
+    for (const [i, child] of node.entries()) walkOwnedObjects(child, `${pointer}/${i}`, say);
     return;
   }
   if (node.properties && typeof node.properties === "object") {
