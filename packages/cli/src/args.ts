@@ -17,7 +17,8 @@ export function parseCommand<T extends z.ZodType>(
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+    // parseArgs appends advice about "--" to unknown options; the usage printed after it says more.
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
   }
   const result = schema.safeParse(parsed.values);
   if (!result.success) {

@@ -8,7 +8,11 @@ export type { Io } from "./io.js";
 type Command = { run: (argv: string[], io: Io) => Promise<number>; usage: string; summary: string };
 
 const commands: Record<string, Command> = {
-  validate: { run: validateCommand, usage: validateUsage, summary: "validate JSON payloads against the contracts" },
+  validate: {
+    run: validateCommand,
+    usage: validateUsage,
+    summary: "validate JSON payloads against the contracts",
+  },
 };
 
 const mainUsage = `Usage: wsops <command> [options]
@@ -42,7 +46,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return ExitCode.usage;
     }
     // A bug, not the user's mistake: say so briefly; the stack only on request.
-    const detail = process.env.WSOPS_DEBUG ? `\n${(error as Error).stack}` : " (set WSOPS_DEBUG=1 for details)";
+    const detail = process.env.WSOPS_DEBUG
+      ? `\n${(error as Error).stack}`
+      : " (set WSOPS_DEBUG=1 for details)";
     io.stderr(`wsops ${name}: internal error: ${(error as Error).message}${detail}\n`);
     return ExitCode.usage;
   }

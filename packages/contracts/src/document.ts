@@ -1,6 +1,7 @@
 // Validation of JSON text (a file's content), with line:column for every error.
-import { checkJson, locatePointers, type SourcePosition } from "./json-source.js";
+
 import type { ContractName } from "./generated/catalog.js";
+import { checkJson, locatePointers, type SourcePosition } from "./json-source.js";
 import { detectContract, validate } from "./validate.js";
 
 /** Nesting deeper than this is refused before parsing; no contract comes near it. */
@@ -44,7 +45,11 @@ export function validateDocument(source: string, options: DocumentOptions = {}):
   if (syntax) {
     const keyword = syntax.code === "json_too_deep" ? "maxDepth" : "json";
     const message = syntax.code === "json_too_deep" ? syntax.message : `not valid JSON: ${syntax.message}`;
-    return { contract: given, valid: false, errors: [{ pointer: "", keyword, message, ...fixColumn(syntax) }] };
+    return {
+      contract: given,
+      valid: false,
+      errors: [{ pointer: "", keyword, message, ...fixColumn(syntax) }],
+    };
   }
   const value: unknown = JSON.parse(text);
 
@@ -55,7 +60,11 @@ export function validateDocument(source: string, options: DocumentOptions = {}):
       const { pointer, message, code } = detected.error;
       const keyword = code === "unsupported_api_version" ? "apiVersion" : "kind";
       const [where] = locate(text, [pointer]);
-      return { contract: null, valid: false, errors: [{ pointer, keyword, message, ...fixColumn(where as SourcePosition) }] };
+      return {
+        contract: null,
+        valid: false,
+        errors: [{ pointer, keyword, message, ...fixColumn(where as SourcePosition) }],
+      };
     }
     contract = detected.contract;
   }
@@ -66,16 +75,15 @@ export function validateDocument(source: string, options: DocumentOptions = {}):
     text,
     result.errors.map((e) => e.pointer),
   );
-  return {
-    contract,
-    valid: false,
-    errors: result.errors.map((e, i) => ({
-      pointer: e.pointer,
-      keyword: e.keyword,
-      message: e.message,
-      ...fixColumn(positions[i] as SourcePosition),
-    })),
-  };
+  const errors = result.errors.map((e, i) => ({
+    pointer: e.pointer,
+    keyword: e.keyword,
+    message: e.message,
+    ...fixColumn(positions[i] as SourcePosition),
+  }));
+  // In the order a reader meets them in the file.
+  errors.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { contract, valid: false, errors };
 }
 
 function locate(text: string, pointers: string[]): SourcePosition[] {

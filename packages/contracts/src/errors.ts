@@ -12,14 +12,17 @@ export interface ContractError {
   schemaPath: string;
 }
 
+const isIndex = /^(?:0|[1-9][0-9]*)$/;
+const isName = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
 /** "/artifact/steps/0/cwd" → "artifact.steps[0].cwd"; "" → "payload". */
 export function pathOf(pointer: string): string {
   if (pointer === "") return "payload";
   let out = "";
   for (const raw of pointer.slice(1).split("/")) {
-    const token = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    if (/^(0|[1-9][0-9]*)$/.test(token)) out += `[${token}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(token)) out += out === "" ? token : `.${token}`;
+    const token = raw.includes("~") ? raw.replaceAll("~1", "/").replaceAll("~0", "~") : raw;
+    if (isIndex.test(token)) out += `[${token}]`;
+    else if (isName.test(token)) out += out === "" ? token : `.${token}`;
     else out += `[${JSON.stringify(token)}]`;
   }
   return out;
@@ -29,14 +32,33 @@ const quote = (value: unknown): string => JSON.stringify(value);
 
 const plural = (n: unknown, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** Reads an `if` schema back as a condition: `workspaceOperation.operationType is "…"`. */
+// An `if` schema is one object for the life of the process; read it back once per place it applies.
+const conditionCache = new WeakMap<object, Map<string, string>>();
+
 function describeCondition(schema: unknown, at: string): string {
+  if (!schema || typeof schema !== "object") return readCondition(schema, at);
+  let byPlace = conditionCache.get(schema);
+  if (!byPlace) {
+    byPlace = new Map();
+    conditionCache.set(schema, byPlace);
+  }
+  let text = byPlace.get(at);
+  if (text === undefined) {
+    text = readCondition(schema, at);
+    byPlace.set(at, text);
+  }
+  return text;
+}
+
+/** Reads an `if` schema back as a condition: `workspaceOperation.operationType is "…"`. */
+function readCondition(schema: unknown, at: string): string {
   const parts: string[] = [];
   const visit = (node: unknown, pointer: string): void => {
     if (!node || typeof node !== "object") return;
     const s = node as Record<string, unknown>;
     if ("const" in s) parts.push(`${pathOf(pointer)} is ${quote(s.const)}`);
-    else if (Array.isArray(s.enum)) parts.push(`${pathOf(pointer)} is one of ${s.enum.map(quote).join(", ")}`);
+    else if (Array.isArray(s.enum))
+      parts.push(`${pathOf(pointer)} is one of ${s.enum.map(quote).join(", ")}`);
     const properties = s.properties as Record<string, unknown> | undefined;
     if (properties) for (const [key, sub] of Object.entries(properties)) visit(sub, `${pointer}/${key}`);
   };
@@ -64,7 +86,8 @@ function messageFor(e: AjvError): string {
     case "pattern": {
       // A described rule reads better than its regular expression, which stays in schemaPath.
       const about = e.parentSchema?.description;
-      if (typeof about === "string") return `${where} does not have the expected form: ${about.replace(/\.$/, "")}`;
+      if (typeof about === "string")
+        return `${where} does not have the expected form: ${about.replace(/\.$/, "")}`;
       return `${where} must match the pattern ${quote(p.pattern)}`;
     }
     case "format":
@@ -85,6 +108,8 @@ function messageFor(e: AjvError): string {
       return `${where} must be ${String(p.comparison)} ${String(p.limit)}`;
     case "uniqueItems":
       return `${where} must not repeat items (items ${p.j} and ${p.i} are equal)`;
+    case "false schema":
+      return `${where} is not allowed`;
     case "propertyNames":
       return `${where} has an invalid property name ${quote(p.propertyName)}`;
     default:
@@ -92,39 +117,80 @@ function messageFor(e: AjvError): string {
   }
 }
 
+/** What makes two ajv errors the same failure, without serialising every error's params. */
+function sameFailureKey(e: AjvError): string {
+  const p = e.params;
+  let detail: unknown;
+  switch (e.keyword) {
+    case "required":
+      detail = p.missingProperty;
+      break;
+    case "additionalProperties":
+      detail = p.additionalProperty;
+      break;
+    case "const":
+      detail = typeof p.allowedValue === "object" ? JSON.stringify(p.allowedValue) : p.allowedValue;
+      break;
+    case "type":
+    case "pattern":
+    case "format":
+    case "false schema":
+      detail = p.type ?? p.pattern ?? p.format ?? "";
+      break;
+    default:
+      detail = JSON.stringify(p);
+  }
+  return `${e.instancePath}\u0000${e.keyword}\u0000${String(detail)}`;
+}
+
 /**
- * Turns raw ajv errors into the errors a person needs:
+ * Turns raw ajv errors into the errors a person needs (kept cheap: it runs on every invalid payload):
+ * - when an object's `kind` is wrong, the rest of that object is not reported against the wrong
+ *   schema: the kind is the one thing to fix;
  * - a failed `then` is reported as its real cause plus the condition that required it
  *   ("artifact.kind must be "X" when workspaceOperation.operationType is "Y"), never as "must match then";
- * - the same failure reached twice (a `then` re-checking a $ref'd rule) is reported once;
- * - when an object's `kind` is wrong, the rest of that object is not checked against the wrong schema
- *   in the report: the kind is the one thing to fix.
+ * - the same failure reached twice (a `then` re-checking a $ref'd rule) is reported once.
  */
 export function explainErrors(raw: readonly AjvError[]): ContractError[] {
-  const conditions = new Map<number, string>();
-  raw.forEach((e, k) => {
-    if (e.keyword !== "if") return;
+  let wrongKinds: string[] | undefined;
+  for (const e of raw) {
+    if (e.keyword === "const" && e.instancePath.endsWith("/kind")) {
+      wrongKinds ??= [];
+      wrongKinds.push(e.instancePath.slice(0, -"/kind".length));
+    }
+  }
+  const isNoise = (pointer: string): boolean =>
+    wrongKinds?.some((p) => pointer !== `${p}/kind` && (pointer === p || pointer.startsWith(`${p}/`))) ===
+    true;
+
+  let conditions: Map<number, string> | undefined;
+  for (let k = 0; k < raw.length; k++) {
+    const e = raw[k] as AjvError;
+    if (e.keyword !== "if") continue;
     const branch = e.params.failingKeyword === "else" ? "else" : "then";
     const prefix = `${e.schemaPath.slice(0, -"/if".length)}/${branch}/`;
-    const condition = describeCondition(e.schema, e.instancePath);
-    const text = branch === "then" ? `when ${condition}` : `unless ${condition}`;
+    let text: string | undefined;
     // ajv reports a branch's errors just before the `if` that chose the branch; the nearest `if` owns them.
     for (let j = k - 1; j >= 0; j--) {
       const cause = raw[j] as AjvError;
-      if (conditions.has(j) || !cause.schemaPath.startsWith(prefix)) continue;
-      if (cause.instancePath === e.instancePath || cause.instancePath.startsWith(`${e.instancePath}/`))
-        conditions.set(j, text);
+      if (conditions?.has(j) || !cause.schemaPath.startsWith(prefix)) continue;
+      if (cause.instancePath !== e.instancePath && !cause.instancePath.startsWith(`${e.instancePath}/`))
+        continue;
+      text ??= `${branch === "then" ? "when" : "unless"} ${describeCondition(e.schema, e.instancePath)}`;
+      conditions ??= new Map();
+      conditions.set(j, text);
     }
-  });
+  }
 
   const kept: { e: AjvError; condition: string | undefined }[] = [];
   const byKey = new Map<string, number>();
-  raw.forEach((e, k) => {
-    if (e.keyword === "if") return;
+  for (let k = 0; k < raw.length; k++) {
+    const e = raw[k] as AjvError;
+    if (e.keyword === "if" || isNoise(e.instancePath)) continue;
     // propertyNames reports each inner failure too; the propertyNames error says it all.
-    if (e.propertyName !== undefined && e.keyword !== "propertyNames") return;
-    const key = `${e.instancePath}\u0000${e.keyword}\u0000${JSON.stringify(e.params)}`;
-    const condition = conditions.get(k);
+    if (e.propertyName !== undefined && e.keyword !== "propertyNames") continue;
+    const key = sameFailureKey(e);
+    const condition = conditions?.get(k);
     const seen = byKey.get(key);
     if (seen === undefined) {
       byKey.set(key, kept.length);
@@ -132,20 +198,12 @@ export function explainErrors(raw: readonly AjvError[]): ContractError[] {
     } else if (condition && !kept[seen]?.condition) {
       kept[seen] = { e, condition };
     }
-  });
+  }
 
-  const wrongKinds = kept
-    .filter(({ e }) => e.keyword === "const" && e.instancePath.endsWith("/kind"))
-    .map(({ e }) => e.instancePath.slice(0, -"/kind".length));
-  const noise = (pointer: string): boolean =>
-    wrongKinds.some((p) => pointer !== `${p}/kind` && (pointer === p || pointer.startsWith(`${p}/`)));
-
-  return kept
-    .filter(({ e }) => !noise(e.instancePath))
-    .map(({ e, condition }) => ({
-      pointer: e.instancePath,
-      keyword: e.keyword,
-      message: condition ? `${messageFor(e)} ${condition}` : messageFor(e),
-      schemaPath: e.schemaPath,
-    }));
+  return kept.map(({ e, condition }) => ({
+    pointer: e.instancePath,
+    keyword: e.keyword,
+    message: condition ? `${messageFor(e)} ${condition}` : messageFor(e),
+    schemaPath: e.schemaPath,
+  }));
 }

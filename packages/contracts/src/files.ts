@@ -1,7 +1,7 @@
 // Validation of files on disk, with the limits that keep hostile input from hurting the caller.
 import { open } from "node:fs/promises";
-import type { ContractName } from "./generated/catalog.js";
 import { type DocumentError, type DocumentResult, defaultMaxDepth, validateDocument } from "./document.js";
+import type { ContractName } from "./generated/catalog.js";
 
 /** Files larger than this are refused unread; a contract payload is a few kilobytes. */
 export const defaultMaxBytes = 16 * 1024 * 1024;
@@ -20,7 +20,11 @@ export interface FileResult extends DocumentResult {
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-const failed = (file: string, contract: ContractName | null, error: Omit<DocumentError, "line" | "column">) => ({
+const failed = (
+  file: string,
+  contract: ContractName | null,
+  error: Omit<DocumentError, "line" | "column">,
+) => ({
   file,
   contract,
   valid: false,
@@ -52,7 +56,11 @@ export async function validateFile(file: string, options: FileOptions = {}): Pro
         if (length === buffer.length) break;
       }
       if (length > maxBytes) {
-        return failed(file, contract, { pointer: "", keyword: "maxBytes", message: `file grew past the limit of ${mib(maxBytes)}` });
+        return failed(file, contract, {
+          pointer: "",
+          keyword: "maxBytes",
+          message: `file grew past the limit of ${mib(maxBytes)}`,
+        });
       }
       bytes = buffer.subarray(0, length);
     } finally {
@@ -62,7 +70,11 @@ export async function validateFile(file: string, options: FileOptions = {}): Pro
     const { code = "EIO", message } = error as NodeJS.ErrnoException;
     const reason = code === "EISDIR" ? "is a directory" : code === "ENOENT" ? "does not exist" : message;
     return {
-      ...failed(file, contract, { pointer: "", keyword: "unreadable", message: `cannot read ${file}: ${reason}` }),
+      ...failed(file, contract, {
+        pointer: "",
+        keyword: "unreadable",
+        message: `cannot read ${file}: ${reason}`,
+      }),
       unreadable: { code, message: reason },
     };
   }
@@ -70,7 +82,11 @@ export async function validateFile(file: string, options: FileOptions = {}): Pro
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return failed(file, contract, { pointer: "", keyword: "json", message: "not valid JSON: the file is not UTF-8 text" });
+    return failed(file, contract, {
+      pointer: "",
+      keyword: "json",
+      message: "not valid JSON: the file is not UTF-8 text",
+    });
   }
   return { file, ...validateDocument(text, { ...options, maxDepth: options.maxDepth ?? defaultMaxDepth }) };
 }

@@ -22,6 +22,7 @@ interface Frame {
   index: number;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in strings; this finds them.
 const stringChunk = /[^"\\\u0000-\u001f]*/y;
 const numberToken = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const escapeToken = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
@@ -136,7 +137,8 @@ class Scanner {
         this.skipWhitespace();
         const frame = stack[stack.length - 1];
         if (!frame) {
-          if (this.pos < t.length) this.fail("json_syntax", `unexpected ${this.describeHere()} after the JSON value`);
+          if (this.pos < t.length)
+            this.fail("json_syntax", `unexpected ${this.describeHere()} after the JSON value`);
           return;
         }
         const d = t.charCodeAt(this.pos);
@@ -164,7 +166,10 @@ class Scanner {
   /** Scans `"key" :` and returns the member's pointer. */
   scanKey(frame: Frame): string {
     if (this.text.charCodeAt(this.pos) !== 0x22)
-      this.fail("json_syntax", `unexpected ${this.describeHere()}, expected a property name in double quotes`);
+      this.fail(
+        "json_syntax",
+        `unexpected ${this.describeHere()}, expected a property name in double quotes`,
+      );
     const raw = this.scanString();
     this.skipWhitespace();
     if (this.text.charCodeAt(this.pos) !== 0x3a)

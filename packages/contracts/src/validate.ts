@@ -3,6 +3,7 @@ import { apiVersion, type ContractName, contractNames, contracts } from "./gener
 import type { ContractTypes } from "./generated/types.js";
 import { validators } from "./generated/validators.js";
 
+/** A verdict; on failure, every error explained (use `isContract` when only the verdict matters). */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ContractError[] };
 
 /** Why a value's contract could not be told from its `kind` and `apiVersion`. */
@@ -20,7 +21,8 @@ export function isContractName(name: unknown): name is ContractName {
 
 function validatorOf(contract: ContractName) {
   const validator = isContractName(contract) ? validators[contract] : undefined;
-  if (!validator) throw new TypeError(`unknown contract ${JSON.stringify(contract)}; known: ${contractNames.join(", ")}`);
+  if (!validator)
+    throw new TypeError(`unknown contract ${JSON.stringify(contract)}; known: ${contractNames.join(", ")}`);
   return validator;
 }
 
@@ -28,13 +30,16 @@ function validatorOf(contract: ContractName) {
  * Validates a payload against a contract.
  * Throws TypeError only for a contract name that does not exist (a programming error).
  */
-export function validate<C extends ContractName>(contract: C, value: unknown): ValidationResult<ContractTypes[C]> {
+export function validate<C extends ContractName>(
+  contract: C,
+  value: unknown,
+): ValidationResult<ContractTypes[C]> {
   const validator = validatorOf(contract);
   if (validator(value)) return { ok: true, value: value as ContractTypes[C] };
   return { ok: false, errors: explainErrors(validator.errors ?? []) };
 }
 
-/** Type guard: true when the value satisfies the contract. */
+/** Type guard: true when the value satisfies the contract. The verdict alone, at raw ajv speed. */
 export function isContract<C extends ContractName>(contract: C, value: unknown): value is ContractTypes[C] {
   return validatorOf(contract)(value);
 }
@@ -51,7 +56,11 @@ export function detectContract(value: unknown): Detection {
   if (kind === undefined) {
     return {
       ok: false,
-      error: { code: "missing_kind", message: "payload has no kind, so its contract is unknown", pointer: "" },
+      error: {
+        code: "missing_kind",
+        message: "payload has no kind, so its contract is unknown",
+        pointer: "",
+      },
     };
   }
   if (!isContractName(kind)) {

@@ -22,10 +22,16 @@ Exit codes: 0 all valid; 1 any invalid (including not JSON, or a kind that names
 
 const flags = z.object({
   contract: z
-    .enum(contractNames, { error: (issue) => `unknown contract ${JSON.stringify(issue.input)}; see the list below` })
+    .enum(contractNames, {
+      error: (issue) => `unknown contract ${JSON.stringify(issue.input)}; see the list below`,
+    })
     .optional(),
   json: z.boolean().optional(),
-  "max-bytes": z.coerce.number().int().positive().optional(),
+  "max-bytes": z.coerce
+    .number({ error: "must be a whole number of bytes" })
+    .int({ error: "must be a whole number of bytes" })
+    .positive({ error: "must be a whole number of bytes above 0" })
+    .optional(),
   help: z.boolean().optional(),
 });
 
@@ -44,7 +50,8 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(validateUsage);
     return ExitCode.ok;
   }
-  if (positionals.length === 0) throw new UsageError("validate needs at least one FILE (or - for standard input)");
+  if (positionals.length === 0)
+    throw new UsageError("validate needs at least one FILE (or - for standard input)");
   const options = {
     ...(values.contract ? { contract: values.contract } : {}),
     ...(values["max-bytes"] ? { maxBytes: values["max-bytes"] } : {}),
@@ -64,7 +71,13 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
       file,
       contract,
       valid,
-      errors: errors.map(({ pointer, keyword, message, line, column }) => ({ pointer, keyword, message, line, column })),
+      errors: errors.map(({ pointer, keyword, message, line, column }) => ({
+        pointer,
+        keyword,
+        message,
+        line,
+        column,
+      })),
     }));
     io.stdout(`${JSON.stringify({ results: json }, null, 2)}\n`);
   } else {
