@@ -1,0 +1,98 @@
+// Smoke test of the benchmark harness: `run.mjs --quick --json FILE` produces well-formed figures.
+// It checks shape and arithmetic only, never speed (targets are goals, not assertions).
+// Assumes the packages are built (npx turbo run build).
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const runner = join(root, "test", "bench", "run.mjs");
+
+const keys = ["anchor", "anchorValue", "name", "ratio", "suite", "unit", "value"];
+
+const expectedNames = [
+  "validate throughput, valid ToolExecutionRequest (higher is better)",
+  "validate throughput, invalid ToolExecutionRequest, verdict via isContract (higher is better)",
+  "validate throughput, invalid ToolExecutionRequest, validate with errors read (higher is better)",
+  "validate throughput, valid WorkspaceOperationContract (higher is better)",
+  "validate throughput, invalid WorkspaceOperationContract, verdict via isContract (higher is better)",
+  "validate throughput, invalid WorkspaceOperationContract, validate with errors read (higher is better)",
+  "cold start to first validation, import/compile in a fresh process (lower is better)",
+  "cold start to first validation, whole-process wall time (lower is better)",
+];
+
+describe("bench harness (--quick)", () => {
+  let dir = "";
+  let figures: unknown;
+  let stdout = "";
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "wsops-bench-"));
+    const file = join(dir, "figures.json");
+    ({ stdout } = await run(process.execPath, [runner, "--quick", "--json", file], {
+      cwd: root,
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    }));
+    figures = JSON.parse(await readFile(file, "utf8"));
+  }, 180_000);
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("writes one JSON array of figures with exactly the seven keys", () => {
+    expect(Array.isArray(figures)).toBe(true);
+    const list = figures as Record<string, unknown>[];
+    expect(list.length).toBeGreaterThan(0);
+    for (const f of list) {
+      expect(typeof f).toBe("object");
+      expect(Object.keys(f).sort()).toEqual(keys);
+      for (const k of ["suite", "name", "unit", "anchor"]) {
+        expect(typeof f[k], `${k} of ${f.name}`).toBe("string");
+        expect((f[k] as string).length, `${k} of ${f.name}`).toBeGreaterThan(0);
+      }
+      for (const k of ["value", "anchorValue", "ratio"]) {
+        expect(typeof f[k], `${k} of ${f.name}`).toBe("number");
+        expect(Number.isFinite(f[k]), `${k} of ${f.name}`).toBe(true);
+      }
+    }
+  });
+
+  it("computes ratio as ours divided by the anchor's", () => {
+    for (const f of figures as { name: string; value: number; anchorValue: number; ratio: number }[]) {
+      expect(f.anchorValue, f.name).not.toBe(0);
+      const expected = f.value / f.anchorValue;
+      expect(Math.abs(f.ratio - expected), f.name).toBeLessThanOrEqual(1e-9 * Math.abs(expected));
+    }
+  });
+
+  it("says in every name whether higher or lower is better", () => {
+    for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
+  });
+
+  it("reports the contracts figures", () => {
+    const contracts = (figures as { suite: string; name: string }[]).filter((f) => f.suite === "contracts");
+    expect(contracts.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));
+  });
+
+  it("prints the machine and a table", () => {
+    expect(stdout).toMatch(/^machine: .+ cores, .+ GiB RAM, .+ node v\d+/m);
+    expect(stdout).toContain("ratio");
+    for (const name of expectedNames) expect(stdout).toContain(name);
+  });
+
+  it("refuses an unknown flag with a usage message and exit code 2", async () => {
+    const error = await run(process.execPath, [runner, "--no-such-flag"], { cwd: root }).then(
+      () => undefined,
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toContain("usage:");
+  });
+});
