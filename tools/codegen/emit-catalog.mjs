@@ -16,7 +16,11 @@ export function emitCatalog(contracts, common) {
   return [
     'import type { ContractInfo, JsonSchema } from "../catalog-types.js";',
     "",
-    `export const contractNames = ${JSON.stringify(contracts.map((c) => c.name), null, 2)} as const;`,
+    `export const contractNames = ${JSON.stringify(
+      contracts.map((c) => c.name),
+      null,
+      2,
+    )} as const;`,
     "",
     "export type ContractName = (typeof contractNames)[number];",
     "",

@@ -36,13 +36,14 @@ export function emitDocs(contracts) {
     "pieces live in `contracts/common/v1/common.schema.json`. A **request** is consumed by workspace-ops (a",
     "breaking change to it breaks producers); a **record** is produced by it (a breaking change breaks readers).",
     "",
-    "Validate from Node with `import { validate } from \"@workspace-ops/contracts\"`, from the shell with",
+    'Validate from Node with `import { validate } from "@workspace-ops/contracts"`, from the shell with',
     "`wsops validate FILE`, or load the schemas (`@workspace-ops/contracts/schemas/...`) in any language.",
     "",
     "| contract | family | role | summary |",
     "| --- | --- | --- | --- |",
     ...contracts.map(
-      (c) => `| [${c.name}](#${c.name.toLowerCase()}) | ${c.family} | ${c.role} | ${cell(c.schema.description)} |`,
+      (c) =>
+        `| [${c.name}](#${c.name.toLowerCase()}) | ${c.family} | ${c.role} | ${cell(c.schema.description)} |`,
     ),
     "",
   ];
@@ -55,7 +56,9 @@ export function emitDocs(contracts) {
       out.push("| property | required | type | description |", "| --- | --- | --- | --- |");
       for (const [key, prop] of Object.entries(s.properties ?? {})) {
         const required = s.required?.includes(key) ? "yes" : "";
-        out.push(`| \`${key}\` | ${required} | ${cell(describeType(prop))} | ${cell(prop.description ?? "")} |`);
+        out.push(
+          `| \`${key}\` | ${required} | ${cell(describeType(prop))} | ${cell(prop.description ?? "")} |`,
+        );
       }
       out.push("");
       const dir = join(repoRoot, "examples", c.name);
@@ -68,7 +71,16 @@ export function emitDocs(contracts) {
         const first = valid[0];
         if (first) {
           const text = readFileSync(join(dir, "valid", first), "utf8").trimEnd();
-          out.push("", `<details><summary>examples/${c.name}/valid/${first}</summary>`, "", "```json", text, "```", "", "</details>");
+          out.push(
+            "",
+            `<details><summary>examples/${c.name}/valid/${first}</summary>`,
+            "",
+            "```json",
+            text,
+            "```",
+            "",
+            "</details>",
+          );
         }
         out.push("");
       }

@@ -66,7 +66,8 @@ export async function emitTypes(contracts, common) {
   });
   // The root only gathers the contracts; a ContractTypes map is the useful form of it.
   const rootDecl = new RegExp(`export interface ${rootName} \\{[\\s\\S]*?\\n\\}\\n`);
-  if (!rootDecl.test(ts)) throw new Error("json-schema-to-typescript output changed shape: root interface not found");
+  if (!rootDecl.test(ts))
+    throw new Error("json-schema-to-typescript output changed shape: root interface not found");
   const types = ts.replace(rootDecl, "");
   for (const c of contracts) {
     if (!new RegExp(`export (interface|type) ${c.name}\\b`).test(types))

@@ -1,13 +1,19 @@
 // @ts-check
 // ajv standalone code for every contract: compiled here, at build time, never at import.
-import standaloneCode from "ajv/dist/standalone/index.js";
+
 import { _ } from "ajv";
+import standaloneCode from "ajv/dist/standalone/index.js";
 import { createAjv } from "./ajv.mjs";
 
 /** @param {import("./contracts.mjs").Contract[]} contracts @param {import("./contracts.mjs").Contract} common */
 export function emitValidators(contracts, common) {
   const ajv = createAjv({
-    code: { source: true, esm: true, lines: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+    code: {
+      source: true,
+      esm: true,
+      lines: true,
+      formats: _`require("ajv-formats/dist/formats").fullFormats`,
+    },
   });
   ajv.addSchema(common.schema);
   for (const c of contracts) ajv.addSchema(c.schema);

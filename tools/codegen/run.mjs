@@ -65,7 +65,11 @@ if (check) {
     console.error("run `npm run codegen` and commit the result");
     process.exit(1);
   }
-  console.log(`codegen --check: ${Object.keys(outputs).length} generated files match ${contracts.length} contracts`);
+  console.log(
+    `codegen --check: ${Object.keys(outputs).length} generated files match ${contracts.length} contracts`,
+  );
 } else {
-  console.log(`codegen: ${contracts.length} contracts; ${drifted.length ? `wrote ${drifted.join(", ")}` : "nothing changed"}`);
+  console.log(
+    `codegen: ${contracts.length} contracts; ${drifted.length ? `wrote ${drifted.join(", ")}` : "nothing changed"}`,
+  );
 }
