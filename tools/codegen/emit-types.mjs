@@ -69,6 +69,14 @@ export async function emitTypes(contracts, common) {
   if (!rootDecl.test(ts))
     throw new Error("json-schema-to-typescript output changed shape: root interface not found");
   const types = ts.replace(rootDecl, "");
+  // json-schema-to-typescript numbers a second declaration of the same name (ModelName1): a shared
+  // type must be declared once, in one schema's $defs, and referenced everywhere else.
+  const declared = new Set([...types.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]));
+  for (const name of declared) {
+    const base = name?.replace(/\d+$/, "");
+    if (base && base !== name && declared.has(base))
+      throw new Error(`${name} duplicates ${base}: declare the shared type once and $ref it`);
+  }
   for (const c of contracts) {
     if (!new RegExp(`export (interface|type) ${c.name}\\b`).test(types))
       throw new Error(`no type named ${c.name} was generated`);
