@@ -1,3 +1,4 @@
+import { policyCommand, policyUsage } from "./commands/policy.js";
 import { validateCommand, validateUsage } from "./commands/validate.js";
 import { ExitCode } from "./exit-codes.js";
 import { type Io, processIo, UsageError } from "./io.js";

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+// The policy decision document every entrypoint returns. It is the policies' output, not a contract:
+// the executor wraps it into a ToolExecutionDecision record and validates that against its contract.
+const reason = z
+  .object({
+    code: z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a snake_case code"),
+    message: z.string().min(1),
+    policy: z.string().min(1),
+  })
+  .strict();
+
+export const decisionSchema = z
+  .object({
+    decision: z.enum(["allow", "deny", "approval_required"]),
+    reasons: z.array(reason),
+    obligations: z.record(z.string(), z.unknown()),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.decision !== "allow" && d.reasons.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reasons"],
+        message: `a ${d.decision} decision needs at least one reason`,
+      });
+    }
+  });
+
+export type Decision = z.infer<typeof decisionSchema>;
+export type DecisionReason = Decision["reasons"][number];

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// @ts-check
+// Policy lint, part of `npm run lint`: capabilities up to date, `opa fmt` clean, `opa check --strict`
+// clean, Regal clean. Exit 1 naming every problem.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { ensureOpa } from "../opa/install.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+const policies = join(root, "policies");
+const { opa, regal } = await ensureOpa();
+const problems = [];
+
+/** @param {string} what @param {string} cmd @param {string[]} args @param {(out: string) => boolean} [clean] */
+function check(what, cmd, args, clean = () => true) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", cwd: root });
+  const out = `${r.stdout}${r.stderr}`.trim();
+  if (r.status !== 0 || !clean(r.stdout)) problems.push(`${what}:\n${out}`);
+  else console.log(`ok  ${what}`);
+}
+
+check("capabilities up to date", process.execPath, [join(root, "tools/policy/capabilities.mjs"), "--check"]);
+check("opa fmt", opa, ["fmt", "--list", policies], (out) => out.trim() === "");
+check("opa check --strict", opa, [
+  "check",
+  "--strict",
+  "--capabilities",
+  join(policies, "capabilities.json"),
+  "--ignore",
+  "fixtures",
+  policies,
+]);
+if (regal)
+  check("regal lint", regal, ["lint", "--config-file", join(policies, ".regal/config.yaml"), policies]);
+else problems.push("regal lint: Regal is not installed (see tools/opa/install.mjs output)");
+
+if (problems.length) {
+  console.error(`policy lint: ${problems.length} problem(s)\n${problems.join("\n\n")}`);
+  process.exit(1);
+}
