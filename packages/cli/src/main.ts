@@ -14,6 +14,7 @@ const commands: Record<string, Command> = {
     usage: validateUsage,
     summary: "validate JSON payloads against the contracts",
   },
+  policy: { run: policyCommand, usage: policyUsage, summary: "build, test and evaluate the Rego policies" },
 };
 
 const mainUsage = `Usage: wsops <command> [options]
