@@ -1,0 +1,3 @@
+export { type RedactionReport, type RedactOptions, redact, redactText } from "./redact.js";
+export { defaultRules, type RedactionRule } from "./rules.js";
+export { redactorVersion } from "./version.js";

@@ -1,0 +1,29 @@
+# METADATA
+# title: Tool execution
+# description: >-
+#   The decision for one governed tool call. Input: {request: ToolExecutionRequest, now?,
+#   profile?: AgentMachineProfile, grants?: [ToolGrantRecord], binding?: ModelProviderBinding,
+#   usage?: [UsageRecord]}. Rules: input shape, tool risk (with grants), budgets and capabilities.
+# custom:
+#   id: workspace_ops.tool_execution
+#   severity: error
+package workspace_ops.tool_execution
+
+import data.workspace_ops.lib.verdict
+import data.workspace_ops.obligations
+import data.workspace_ops.rules.budgets
+import data.workspace_ops.rules.inputs
+import data.workspace_ops.rules.tool_risk
+
+# METADATA
+# title: Tool execution decision
+# description: >-
+#   {decision: allow | deny | approval_required, reasons: [{code, message, policy}], obligations}.
+# entrypoint: true
+# custom:
+#   severity: error
+decision := verdict.document(_denials, _approvals, obligations.tool_execution)
+
+_denials := union({inputs.deny, inputs.deny_tool_execution, tool_risk.deny, budgets.deny})
+
+_approvals := tool_risk.approval
