@@ -34,9 +34,11 @@ export function parseRfc3339Ns(value: unknown): number | undefined {
 
 export const hostBuiltinNames = ["time.now_ns", "time.parse_rfc3339_ns"] as const;
 
+type HostBuiltin = (value?: unknown) => number | undefined;
+
 export function hostBuiltins(
   now: () => number = Date.now,
-): Record<(typeof hostBuiltinNames)[number], Function> {
+): Record<(typeof hostBuiltinNames)[number], HostBuiltin> {
   return {
     "time.now_ns": () => now() * 1e6,
     "time.parse_rfc3339_ns": parseRfc3339Ns,

@@ -165,7 +165,7 @@ describe("PolicyRuntime.load", () => {
   it("refuses a tampered policy.wasm", async () => {
     const dir = copy();
     const wasm = readFileSync(join(dir, "policy.wasm"));
-    wasm[wasm.length - 1] ^= 0xff;
+    wasm.writeUInt8(wasm.readUInt8(wasm.length - 1) ^ 0xff, wasm.length - 1);
     writeFileSync(join(dir, "policy.wasm"), wasm);
     const loaded = await PolicyRuntime.load(dir);
     expect(loaded).toMatchObject({

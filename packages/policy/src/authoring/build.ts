@@ -8,6 +8,9 @@ import { entrypoints } from "../entrypoints.js";
 import { type AuthoringError, runOpa } from "./opa.js";
 import { readTarGz } from "./tar.js";
 
+/** What OPA must not load from policies/ (it reads every JSON file in the tree as data). */
+export const loadIgnores = ["*_test.rego", "fixtures", "capabilities.json", ".*"] as const;
+
 export interface BuildOptions {
   opa: string;
   /** The policies/ folder: Rego, data.json files and capabilities.json. */
@@ -40,10 +43,8 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       "--capabilities",
       options.capabilities ?? join(policiesDir, "capabilities.json"),
       ...wanted.flatMap((e) => ["-e", e]),
-      "--ignore",
-      "*_test.rego",
-      "--ignore",
-      "fixtures",
+      // Only Rego and data.json are the library: not tests, fixtures, capabilities or tool config.
+      ...loadIgnores.flatMap((pattern) => ["--ignore", pattern]),
       "-o",
       archive,
       policiesDir,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { PolicyRuntime } from "../runtime.js";
-import { buildBundle } from "./build.js";
+import { buildBundle, loadIgnores } from "./build.js";
 import { type Fixture, loadFixtures } from "./fixtures.js";
 import { type AuthoringError, runOpa } from "./opa.js";
 
@@ -56,8 +56,11 @@ export async function runOpaTests(
   policiesDir: string,
   threshold: number,
 ): Promise<OpaTestResult | AuthoringError> {
-  const loadIgnores = ["--ignore", "fixtures", "--ignore", "capabilities.json", "--ignore", ".regal"];
-  const tests = await runOpa(opa, ["test", "--format", "json", ...loadIgnores, policiesDir]);
+  // opa test needs the _test.rego files, so it ignores everything else build ignores.
+  const testIgnores = loadIgnores
+    .filter((p) => p !== "*_test.rego")
+    .flatMap((pattern) => ["--ignore", pattern]);
+  const tests = await runOpa(opa, ["test", "--format", "json", ...testIgnores, policiesDir]);
   let results: {
     name: string;
     location?: { file: string; row: number };
@@ -81,7 +84,7 @@ export async function runOpaTests(
       location: r.location ? `${r.location.file}:${r.location.row}` : "",
       output: r.error ? JSON.stringify(r.error) : (r.output ?? ""),
     }));
-  const cov = await runOpa(opa, ["test", "--coverage", ...loadIgnores, policiesDir]);
+  const cov = await runOpa(opa, ["test", "--coverage", ...testIgnores, policiesDir]);
   let coverage: number;
   try {
     coverage = (JSON.parse(cov.stdout) as { coverage: number }).coverage;
