@@ -1,3 +1,5 @@
+import { execCommand, execUsage } from "./commands/exec.js";
+import { operationsCommand, operationsUsage } from "./commands/operations.js";
 import { policyCommand, policyUsage } from "./commands/policy.js";
 import { validateCommand, validateUsage } from "./commands/validate.js";
 import { ExitCode } from "./exit-codes.js";
@@ -15,6 +17,24 @@ const commands: Record<string, Command> = {
     summary: "validate JSON payloads against the contracts",
   },
   policy: { run: policyCommand, usage: policyUsage, summary: "build, test and evaluate the Rego policies" },
+  exec: { run: execCommand, usage: execUsage, summary: "run one governed tool call (a pre-tool-use hook)" },
+  ...Object.fromEntries(
+    (
+      [
+        ["submit", "run a WorkspaceOperationContract"],
+        ["status", "state of a tool execution or operation"],
+        ["logs", "records of a tool execution or operation (--follow)"],
+        ["approve", "approve a pending approval request"],
+        ["deny", "deny a pending approval request"],
+        ["resume", "run an approved call that nobody was waiting for"],
+        ["cancel", "cancel a running or pending call or operation"],
+        ["audit", "audit verify: check the hash-chained audit log"],
+      ] as const
+    ).map(([name, summary]) => [
+      name,
+      { run: (argv: string[], io: Io) => operationsCommand(name, argv, io), usage: operationsUsage, summary },
+    ]),
+  ),
 };
 
 const mainUsage = `Usage: wsops <command> [options]

@@ -1,0 +1,176 @@
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import type { ToolExecutionResult } from "@workspace-ops/contracts";
+import type { ToolCallOutcome } from "@workspace-ops/executor";
+import { z } from "zod";
+import { parseCommand } from "../args.js";
+import { type Io, UsageError } from "../io.js";
+import {
+  commonHelp,
+  commonOptions,
+  commonSchema,
+  ExecExit,
+  openExecutor,
+  principalSchema,
+  workspaceIdOf,
+  workspaceOf,
+} from "./executor-shared.js";
+
+export const execUsage = `Usage: wsops exec [options] [--request FILE] -- ARGV...
+
+One governed tool call, usable as an agent runtime's pre-tool-use hook: validate, decide, (wait for
+approval), run sandboxed, record. Without --request the ToolExecutionRequest is built from the flags.
+
+Options:
+  --request FILE       a ToolExecutionRequest (JSON) instead of ARGV and the context flags
+  --actor TYPE:ID      who asks (default agent:local-agent)
+  --session ID         the agent session (default local-session)
+  --cwd DIR            working directory inside the workspace (default: the current directory)
+  --profile ID         the AgentMachineProfile to decide under (default: the workspace's active one)
+  --wait / --no-wait   wait for an approval (default --wait), up to --wait-timeout SECONDS (default 900)
+${commonHelp}
+
+Exit codes: the command's own exit code when it ran; ${ExecExit.denied} denied; ${ExecExit.unavailable} unavailable;
+${ExecExit.approvalPending} approval pending; ${ExecExit.timedOut} timed out; ${ExecExit.cancelled} cancelled; ${ExecExit.invalidRequest} invalid request; 2 usage error.
+--json prints the ToolExecutionResult.
+`;
+
+export function exitCodeOf(result: ToolExecutionResult): number {
+  switch (result.outcome) {
+    case "succeeded":
+      return 0;
+    case "failed":
+      return result.exitCode ?? 1;
+    case "denied":
+      return ExecExit.denied;
+    case "unavailable":
+      return ExecExit.unavailable;
+    case "approval_required":
+      return ExecExit.approvalPending;
+    case "timed_out":
+      return ExecExit.timedOut;
+    case "cancelled":
+      return ExecExit.cancelled;
+  }
+}
+
+/** Prints an outcome the same way for exec and resume. */
+export function report(io: Io, outcome: ToolCallOutcome, json: boolean | undefined): number {
+  if (outcome.kind === "rejected") {
+    if (json)
+      io.stdout(`${JSON.stringify({ error: outcome.error, errors: outcome.errors ?? [] }, null, 2)}\n`);
+    else {
+      io.stderr(`wsops: ${outcome.error.message}\n`);
+      for (const e of outcome.errors ?? []) io.stderr(`  ${e.pointer || "/"}  ${e.message}\n`);
+    }
+    return outcome.error.code === "request_invalid" ? ExecExit.invalidRequest : 1;
+  }
+  const result = outcome.result;
+  if (json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else if (result.outcome === "approval_required") {
+    io.stderr(
+      `wsops: approval required (${result.approvalRequestId}): ${result.reasons?.map((r) => r.message).join("; ")}\n`,
+    );
+    io.stderr(
+      `  approve: wsops approve ${result.approvalRequestId} --by user:NAME; then: wsops resume ${result.toolExecutionId}\n`,
+    );
+  } else if (result.outcome !== "succeeded" && result.outcome !== "failed") {
+    const why = result.reasons?.map((r) => `${r.code}: ${r.message}`).join("; ");
+    io.stderr(`wsops: ${result.outcome}${why ? ` (${why})` : ""} [${result.toolExecutionId}]\n`);
+  }
+  return exitCodeOf(result);
+}
+
+export async function execCommand(argv: string[], io: Io): Promise<number> {
+  const dash = argv.indexOf("--");
+  const flags = dash === -1 ? argv : argv.slice(0, dash);
+  const command = dash === -1 ? [] : argv.slice(dash + 1);
+  const { values, positionals } = parseCommand(
+    flags,
+    {
+      ...commonOptions,
+      request: { type: "string" },
+      actor: { type: "string" },
+      session: { type: "string" },
+      cwd: { type: "string" },
+      profile: { type: "string" },
+      wait: { type: "boolean" },
+      "no-wait": { type: "boolean" },
+      "wait-timeout": { type: "string" },
+    },
+    z.object({
+      ...commonSchema,
+      request: z.string().optional(),
+      actor: principalSchema.default({ type: "agent", id: "local-agent" }),
+      session: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { error: "must be an identifier" })
+        .default("local-session"),
+      cwd: z.string().optional(),
+      profile: z.string().optional(),
+      wait: z.boolean().optional(),
+      "no-wait": z.boolean().optional(),
+      "wait-timeout": z.coerce.number({ error: "must be a number of seconds" }).positive().default(900),
+    }),
+  );
+  if (positionals.length)
+    throw new UsageError(`put the command after --: wsops exec [options] -- ${positionals.join(" ")}`);
+  if (values.request && command.length)
+    throw new UsageError("give either --request FILE or -- ARGV, not both");
+  if (!values.request && command.length === 0)
+    throw new UsageError("nothing to run: give -- ARGV or --request FILE");
+
+  let request: unknown;
+  if (values.request) {
+    try {
+      request = JSON.parse(await readFile(values.request, "utf8"));
+    } catch (error) {
+      throw new UsageError(`cannot read ${values.request} as JSON: ${(error as Error).message}`);
+    }
+  } else {
+    const root = workspaceOf(values);
+    const cwd = relative(root, resolve(values.cwd ?? process.cwd())) || ".";
+    const toolExecutionId = `texec-${randomUUID()}`;
+    request = {
+      kind: "ToolExecutionRequest",
+      apiVersion: "workspace-ops.dev/v1",
+      toolExecutionId,
+      requestedAt: new Date().toISOString(),
+      context: {
+        organizationId: "local",
+        workspaceId: workspaceIdOf(root),
+        sessionId: values.session,
+        agentRunId: values.session,
+        agentRunStepId: toolExecutionId,
+        actor: values.actor,
+        surface: "cli",
+        cwd,
+      },
+      tool: { kind: "shell", name: command[0]?.split("/").pop() || "command", argv: command },
+      correlation: {
+        traceparent:
+          process.env.TRACEPARENT ??
+          `00-${randomUUID().replaceAll("-", "")}-${randomUUID().replaceAll("-", "").slice(0, 16)}-01`,
+      },
+      ...(values.profile ? { profileId: values.profile } : {}),
+    };
+  }
+  const executor = await openExecutor(
+    values,
+    values.json
+      ? {}
+      : {
+          onOutput: (stream, chunk) => (stream === "stdout" ? io.stdout : io.stderr)(chunk.toString("utf8")),
+        },
+  );
+  try {
+    const outcome = await executor.exec(request, {
+      wait: !values["no-wait"],
+      waitTimeoutMs: values["wait-timeout"] * 1000,
+    });
+    return report(io, outcome, values.json);
+  } finally {
+    await executor.close();
+  }
+}

@@ -1,0 +1,110 @@
+// Flags and helpers every executor command shares: where the workspace and its state live, the mode,
+// who is acting, where events go.
+import { basename, resolve } from "node:path";
+import { Executor, type ExecutorOptions, fileSink, stdoutSink } from "@workspace-ops/executor";
+import { z } from "zod";
+import { UsageError } from "../io.js";
+
+/** wsops exit codes of the executor commands (docs/cli.md), beyond 0/1/2. */
+export const ExecExit = {
+  /** The request is not a valid contract payload. */
+  invalidRequest: 65,
+  /** Unavailable: the policy could not decide, the sandbox or the container runtime is missing. */
+  unavailable: 69,
+  /** Waiting for an approval (--no-wait, or --wait timed out). */
+  approvalPending: 75,
+  /** Denied by the policy or by an approver, or the approval expired. */
+  denied: 77,
+  /** The command ran past its timeout. */
+  timedOut: 124,
+  /** The command was cancelled. */
+  cancelled: 130,
+} as const;
+
+export const commonOptions = {
+  workspace: { type: "string" },
+  "state-dir": { type: "string" },
+  mode: { type: "string" },
+  events: { type: "string" },
+  sandbox: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+export const commonSchema = {
+  workspace: z.string().optional(),
+  "state-dir": z.string().optional(),
+  mode: z
+    .enum(["governed", "observe", "disabled"], { error: "must be governed, observe or disabled" })
+    .default("governed"),
+  events: z.string().optional(),
+  sandbox: z
+    .enum(["auto", "required", "process", "bubblewrap"], {
+      error: "must be auto, required, process or bubblewrap",
+    })
+    .default("auto"),
+  json: z.boolean().optional(),
+};
+
+export const commonHelp = `Common options:
+  --workspace DIR      the workspace root (default: the current directory)
+  --state-dir DIR      where state and the audit log live (default: $WSOPS_STATE_DIR, else <workspace>/.wsops)
+  --mode MODE          governed (default): nothing runs until allowed or approved; observe: decide and
+                       record, never block; disabled: no governance, just record
+  --sandbox KIND       auto (default: bubblewrap when installed), required (fail closed without it),
+                       process, bubblewrap
+  --events - | FILE    also write lifecycle events (CloudEvents JSONL) to stdout or a file
+  --json               print machine-readable JSON`;
+
+export const principalSchema = z
+  .string()
+  .regex(/^(user|agent|service):[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, {
+    error: "must be TYPE:ID with TYPE user, agent or service",
+  })
+  .transform((s) => {
+    const at = s.indexOf(":");
+    return { type: s.slice(0, at) as "user" | "agent" | "service", id: s.slice(at + 1) };
+  });
+
+export function workspaceOf(values: { workspace?: string | undefined }): string {
+  return resolve(values.workspace ?? process.cwd());
+}
+
+/** A workspace id from the folder name, made into a valid Identifier. */
+export function workspaceIdOf(root: string): string {
+  const id = basename(root)
+    .replace(/[^A-Za-z0-9._:-]/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "");
+  return (id || "workspace").slice(0, 128);
+}
+
+export async function openExecutor(
+  values: {
+    workspace?: string | undefined;
+    "state-dir"?: string | undefined;
+    mode: ExecutorOptions["mode"];
+    events?: string | undefined;
+    sandbox: string;
+    json?: boolean | undefined;
+  },
+  extra: Partial<ExecutorOptions> = {},
+): Promise<Executor> {
+  const sinks =
+    values.events === undefined
+      ? []
+      : values.events === "-"
+        ? [stdoutSink]
+        : [fileSink(resolve(values.events))];
+  if (values.events === "-" && values.json)
+    throw new UsageError("--events - and --json both write to stdout; send events to a file");
+  return Executor.open({
+    workspaceRoot: workspaceOf(values),
+    ...(values["state-dir"] ? { stateDir: resolve(values["state-dir"]) } : {}),
+    mode: values.mode,
+    sinks,
+    sandbox:
+      values.sandbox === "required"
+        ? { backend: "bubblewrap", required: true }
+        : { backend: values.sandbox as "auto" | "process" | "bubblewrap", required: false },
+    ...extra,
+  });
+}

@@ -1,0 +1,228 @@
+// submit, status, logs, approve, deny, resume, cancel, audit verify.
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { OperationOutcome, StoredRecord, ToolCallOutcome } from "@workspace-ops/executor";
+import { terminalStates, verifyAuditLog } from "@workspace-ops/executor";
+import { z } from "zod";
+import { parseCommand } from "../args.js";
+import { ExitCode } from "../exit-codes.js";
+import { type Io, UsageError } from "../io.js";
+import { report } from "./exec.js";
+import {
+  commonHelp,
+  commonOptions,
+  commonSchema,
+  ExecExit,
+  openExecutor,
+  principalSchema,
+  workspaceOf,
+} from "./executor-shared.js";
+
+export const operationsUsage = `Usage:
+  wsops submit FILE [--actor TYPE:ID]        run a WorkspaceOperationContract
+  wsops status ID                            state of a tool execution or operation
+  wsops logs ID [--follow]                   its records (events, steps, decisions) as they are written
+  wsops approve ID --by TYPE:ID [--comment TEXT]
+  wsops deny ID --by TYPE:ID [--comment TEXT]
+  wsops resume ID                            run an approved call or operation nobody was waiting for
+  wsops cancel ID [--reason TEXT]            end it (its whole process group) and record the cancel
+  wsops audit verify                         check the hash-chained audit log
+${commonHelp}
+
+Exit codes: submit 0 succeeded, 1 failed, ${ExecExit.denied} denied, ${ExecExit.unavailable} unavailable, ${ExecExit.approvalPending} approval pending,
+${ExecExit.timedOut} timed out, ${ExecExit.cancelled} cancelled, ${ExecExit.invalidRequest} invalid; status 0 (1 when unknown); approve/deny 0, 1 refused
+(for example self-approval); resume like exec or submit; cancel 0, 1 not running; audit verify 0 intact,
+1 names the first bad record; 2 usage error.
+`;
+
+const stateExit: Record<string, number> = {
+  succeeded: 0,
+  failed: 1,
+  denied: ExecExit.denied,
+  unavailable: ExecExit.unavailable,
+  timed_out: ExecExit.timedOut,
+  cancelled: ExecExit.cancelled,
+};
+
+const print = (io: Io, json: boolean | undefined, value: unknown, text: string) =>
+  json ? io.stdout(`${JSON.stringify(value, null, 2)}\n`) : io.stdout(`${text}\n`);
+
+function reportOperation(io: Io, outcome: OperationOutcome, json: boolean | undefined): number {
+  if (outcome.kind === "rejected") {
+    if (json) print(io, true, { error: outcome.error, errors: outcome.errors ?? [] }, "");
+    else {
+      io.stderr(`wsops: ${outcome.error.message}\n`);
+      for (const e of outcome.errors ?? []) io.stderr(`  ${e.pointer || "/"}  ${e.message}\n`);
+    }
+    return outcome.error.code === "request_invalid" ? ExecExit.invalidRequest : 1;
+  }
+  if (outcome.kind === "pending") {
+    print(
+      io,
+      json,
+      outcome,
+      `approval required (${outcome.approvalRequestId}) for ${outcome.operationId}; expires ${outcome.expiresAt}`,
+    );
+    return ExecExit.approvalPending;
+  }
+  const why = outcome.reasons.map((r) => `${r.code}: ${r.message}`).join("; ");
+  print(io, json, outcome, `${outcome.operationId}: ${outcome.state}${why ? ` (${why})` : ""}`);
+  return stateExit[outcome.state] ?? 1;
+}
+
+const withId = (positionals: string[], what: string) => {
+  const [id, ...rest] = positionals;
+  if (!id || rest.length) throw new UsageError(`${what} takes exactly one ID`);
+  return id;
+};
+
+const describe = (r: StoredRecord): string => {
+  const d = r.data as Record<string, unknown>;
+  switch (r.type) {
+    case "transition":
+      return `${d.from} → ${d.to}${d.reason ? ` (${d.reason})` : ""}`;
+    case "event":
+      return `${String(d.type).replace("dev.workspace-ops.operation.", "")} ${JSON.stringify(d.data)}`;
+    case "decision":
+      return `${d.decision} ${JSON.stringify((d.reasons as { code: string }[]).map((x) => x.code))}`;
+    case "step_result":
+      return `step ${d.name}: ${d.outcome}${d.exitCode !== undefined && d.exitCode !== null ? ` exit ${d.exitCode}` : ""}`;
+    default:
+      return JSON.stringify(d).slice(0, 300);
+  }
+};
+
+export async function operationsCommand(name: string, argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommand(
+    argv,
+    {
+      ...commonOptions,
+      actor: { type: "string" },
+      by: { type: "string" },
+      comment: { type: "string" },
+      reason: { type: "string" },
+      follow: { type: "boolean" },
+    },
+    z.object({
+      ...commonSchema,
+      actor: principalSchema.optional(),
+      by: principalSchema.optional(),
+      comment: z.string().max(4096).optional(),
+      reason: z.string().min(1).max(4096).default("cancelled on request"),
+      follow: z.boolean().optional(),
+    }),
+  );
+  if (name === "audit") {
+    if (positionals.join(" ") !== "verify") throw new UsageError("usage: wsops audit verify");
+    const stateDir = resolve(
+      values["state-dir"] ?? process.env.WSOPS_STATE_DIR ?? join(workspaceOf(values), ".wsops"),
+    );
+    const verdict = await verifyAuditLog(stateDir);
+    if (verdict.ok)
+      print(io, values.json, verdict, `audit log intact: ${verdict.records} records, head ${verdict.head}`);
+    else
+      print(
+        io,
+        values.json,
+        verdict,
+        `audit log BROKEN at line ${verdict.firstBad.line}${verdict.firstBad.seq !== null ? ` (seq ${verdict.firstBad.seq})` : ""}: ${verdict.firstBad.code}: ${verdict.firstBad.message}`,
+      );
+    return verdict.ok ? ExitCode.ok : ExitCode.problems;
+  }
+  const executor = await openExecutor(
+    values,
+    values.json
+      ? {}
+      : {
+          onOutput: (stream, chunk) => (stream === "stdout" ? io.stdout : io.stderr)(chunk.toString("utf8")),
+        },
+  );
+  try {
+    switch (name) {
+      case "submit": {
+        const file = withId(positionals, "submit");
+        let payload: unknown;
+        try {
+          payload = JSON.parse(await readFile(file, "utf8"));
+        } catch (error) {
+          throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+        }
+        return reportOperation(io, await executor.submit(payload, values.actor), values.json);
+      }
+      case "status": {
+        const status = await executor.status(withId(positionals, "status"));
+        if (!status) {
+          io.stderr(`wsops: nothing with id ${positionals[0]}\n`);
+          return ExitCode.problems;
+        }
+        print(
+          io,
+          values.json,
+          status,
+          `${status.id}: ${status.kind} ${status.state}${status.approvalRequestId ? ` (approval ${status.approvalRequestId})` : ""}`,
+        );
+        return ExitCode.ok;
+      }
+      case "logs": {
+        const id = withId(positionals, "logs");
+        let seen = 0;
+        for (;;) {
+          const records = await executor.records(id);
+          if (records.length === 0 && seen === 0 && !values.follow) {
+            io.stderr(`wsops: nothing with id ${id}\n`);
+            return ExitCode.problems;
+          }
+          for (const r of records.slice(seen))
+            io.stdout(
+              values.json ? `${JSON.stringify(r)}\n` : `${r.at}  ${r.type.padEnd(20)} ${describe(r)}\n`,
+            );
+          seen = records.length;
+          const state = (await executor.status(id))?.state;
+          if (!values.follow || (state && terminalStates.has(state))) return ExitCode.ok;
+          await sleep(200);
+        }
+      }
+      case "approve":
+      case "deny": {
+        const id = withId(positionals, name);
+        if (!values.by)
+          throw new UsageError(
+            `${name} needs --by TYPE:ID (who ${name === "approve" ? "approves" : "denies"})`,
+          );
+        const result =
+          name === "approve"
+            ? await executor.approve(id, values.by, values.comment)
+            : await executor.deny(id, values.by, values.comment);
+        if (!result.ok) {
+          if (values.json) print(io, true, result, "");
+          else io.stderr(`wsops ${name}: ${result.error.code}: ${result.error.message}\n`);
+          return ExitCode.problems;
+        }
+        print(io, values.json, result, `${result.resolution.resolution} ${id} (${result.toolExecutionId})`);
+        return ExitCode.ok;
+      }
+      case "resume": {
+        const outcome = await executor.resume(withId(positionals, "resume"));
+        // Operations answer with their id and state; tool calls (and refusals) with a result.
+        return "operationId" in outcome
+          ? reportOperation(io, outcome, values.json)
+          : report(io, outcome as ToolCallOutcome, values.json);
+      }
+      case "cancel": {
+        const result = await executor.cancel(withId(positionals, "cancel"), values.reason);
+        if (!result.ok) {
+          if (values.json) print(io, true, result, "");
+          else io.stderr(`wsops cancel: ${result.error.message}\n`);
+          return ExitCode.problems;
+        }
+        print(io, values.json, result, `${positionals[0]}: ${result.state}`);
+        return ExitCode.ok;
+      }
+      default:
+        throw new UsageError(`unknown command ${name}`);
+    }
+  } finally {
+    await executor.close();
+  }
+}

@@ -1,0 +1,31 @@
+export type { ResolveOutcome } from "./approvals.js";
+export {
+  type AuditDefect,
+  type AuditLog,
+  type AuditLogOptions,
+  type AuditRecord,
+  type AuditRecovery,
+  type AuditVerification,
+  openAuditLog,
+  verifyAuditLog,
+} from "./audit/index.js";
+export type { Mode } from "./context.js";
+export type { ExecutorError } from "./errors.js";
+export { IllegalTransitionError } from "./errors.js";
+export { type EventSink, fileSink, lifecycleEvent, stdoutSink } from "./events.js";
+export { Executor, type ExecutorOptions, type Status } from "./executor.js";
+export type { OperationOutcome } from "./operations.js";
+export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
+export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
+export {
+  type FileStore,
+  type FileStoreOptions,
+  isStateError,
+  openFileStore,
+  StateError,
+  type StateErrorCode,
+  type Store,
+  type StoredRecord,
+  type StreamRecovery,
+} from "./store/index.js";
+export type { ToolCallOutcome } from "./tool-call.js";

@@ -1,0 +1,512 @@
+// WorkspaceOperations: the same pipeline as a tool call, then a real handler per operation type.
+import {
+  type AgentMachineProfile,
+  type ApprovalRequest,
+  type ContainerExecutionRecord,
+  type ContractError,
+  type ExecutionCancelReference,
+  type LocalAgentExecution,
+  type ModelProviderBinding,
+  type Principal,
+  type ToolExecutionDecision,
+  type ToolGrantRecord,
+  validate,
+  type WorkspaceOperationContract,
+} from "@workspace-ops/contracts";
+import { requestCancel, watchForCancel } from "./cancel.js";
+import { containerArgv, detectContainerRuntime } from "./containers.js";
+import { claim, currentState, type ExecutorContext, emit, releaseClaim, transition } from "./context.js";
+import {
+  decideOperation,
+  decisionRecord,
+  MalformedDecision,
+  type Reason,
+  unavailableReason,
+} from "./decide.js";
+import { exportDiagnostics } from "./diagnostics.js";
+import { type ExecutorError, executorError } from "./errors.js";
+import { readGovernance, recordGovernance } from "./governance.js";
+import { isReserved, newId, reservedStreams } from "./ids.js";
+import { type RunResult, runSandboxed } from "./sandbox/index.js";
+import type { State } from "./state-machine.js";
+
+export type OperationOutcome =
+  | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
+  | { kind: "pending"; operationId: string; approvalRequestId: string; expiresAt: string }
+  | { kind: "finished"; operationId: string; state: State; reasons: Reason[] };
+
+interface Stored {
+  operation: WorkspaceOperationContract;
+  actor: Principal;
+}
+
+export async function submitOperation(
+  ctx: ExecutorContext,
+  payload: unknown,
+  actor?: Principal,
+): Promise<OperationOutcome> {
+  const checked = validate("WorkspaceOperationContract", payload);
+  if (!checked.ok) {
+    await ctx.audit.append("request_rejected", "-", { errors: checked.errors });
+    return {
+      kind: "rejected",
+      error: executorError("request_invalid", "not a valid WorkspaceOperationContract"),
+      errors: checked.errors,
+    };
+  }
+  const operation = checked.value;
+  const id = operation.workspaceOperation.operationId;
+  if (isReserved(id))
+    return {
+      kind: "rejected",
+      error: executorError("id_reserved", `ids starting "wsops." are reserved: ${id}`),
+    };
+  if ((await ctx.store.read(id)).length > 0)
+    return {
+      kind: "rejected",
+      error: executorError("duplicate_request", `operation ${id} was already submitted`),
+    };
+  // The submitter is the delegate unless told otherwise; the policy checks the two are the same.
+  const submitter = actor ?? operation.delegation.delegate;
+  await ctx.store.append(id, "request", { mode: ctx.mode, operation, actor: submitter });
+  await ctx.audit.append("request", id, {
+    mode: ctx.mode,
+    kind: "WorkspaceOperationContract",
+    operationType: operation.workspaceOperation.operationType,
+  });
+  const traceparent = operation.audit.traceparent;
+  if (operation.artifact.kind === "LocalAgentExecution") {
+    await ctx.store.append(reservedStreams.approvals, "execution", {
+      executionId: (operation.artifact as LocalAgentExecution).executionId,
+      stream: id,
+    });
+  }
+
+  let decision: ToolExecutionDecision | undefined;
+  if (ctx.mode !== "disabled") {
+    const decided = await decide(ctx, operation, submitter);
+    if (!decided.ok) {
+      await ctx.store.append(id, "policy_failure", { reason: decided.reason });
+      await ctx.audit.append("policy_failure", id, { reason: decided.reason });
+      if (ctx.mode === "governed")
+        return endOperation(ctx, id, "pending", "unavailable", [decided.reason], traceparent);
+    } else {
+      decision = decided.decision;
+      if (ctx.mode === "governed" && decision.decision === "deny")
+        return endOperation(ctx, id, "pending", "denied", decision.reasons, traceparent, decision.decisionId);
+      if (ctx.mode === "governed" && decision.decision === "approval_required") {
+        const approval = await requestApproval(ctx, operation, submitter, decision);
+        await transition(ctx, id, "pending", "awaiting_approval", {
+          approvalRequestId: approval.approvalRequestId,
+        });
+        return {
+          kind: "pending",
+          operationId: id,
+          approvalRequestId: approval.approvalRequestId,
+          expiresAt: approval.expiresAt,
+        };
+      }
+    }
+  }
+  return handle(ctx, { operation, actor: submitter }, "pending", decision);
+}
+
+type Decided = { ok: true; decision: ToolExecutionDecision } | { ok: false; reason: Reason };
+
+async function decide(
+  ctx: ExecutorContext,
+  operation: WorkspaceOperationContract,
+  actor: Principal,
+): Promise<Decided> {
+  const policy = await ctx.policy();
+  if (!policy.ok) return { ok: false, reason: unavailableReason(policy.error) };
+  const governance = await readGovernance(ctx.store);
+  const evaluation = await decideOperation(
+    { policy: policy.runtime, store: ctx.store, governance, now: ctx.now() },
+    operation,
+    actor,
+  );
+  if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
+  const id = operation.workspaceOperation.operationId;
+  try {
+    const decision = decisionRecord(evaluation, id, operation.audit.traceparent);
+    await ctx.store.append(id, "decision", decision);
+    await ctx.audit.append("decision", id, decision);
+    return { ok: true, decision };
+  } catch (error) {
+    if (!(error instanceof MalformedDecision)) throw error;
+    return {
+      ok: false,
+      reason: { code: "decision_malformed", message: error.message.slice(0, 4096), policy: "executor" },
+    };
+  }
+}
+
+async function requestApproval(
+  ctx: ExecutorContext,
+  operation: WorkspaceOperationContract,
+  actor: Principal,
+  decision: ToolExecutionDecision,
+) {
+  const now = ctx.now();
+  const first =
+    operation.artifact.kind === "LocalAgentExecution"
+      ? (operation.artifact as LocalAgentExecution).steps[0]
+      : undefined;
+  const approval = {
+    kind: "ApprovalRequest",
+    apiVersion: "workspace-ops.dev/v1",
+    approvalRequestId: newId("apr"),
+    toolExecutionId: operation.workspaceOperation.operationId,
+    decisionId: decision.decisionId,
+    requestedBy: actor,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ctx.approvalTtlSeconds * 1000).toISOString(),
+    reasons: decision.reasons,
+    summary: {
+      tool: {
+        kind: "shell",
+        name: first?.argv[0] ?? operation.workspaceOperation.operationType,
+        argv: first?.argv ?? [operation.workspaceOperation.operationType],
+      },
+      cwd: first?.cwd ?? ".",
+      workspaceId: operation.workspaceOperation.workspace.workspaceId,
+    },
+    traceparent: operation.audit.traceparent,
+  };
+  const checked = validate("ApprovalRequest", approval);
+  if (!checked.ok)
+    throw new Error(`executor built an invalid ApprovalRequest: ${checked.errors[0]?.message}`);
+  const id = operation.workspaceOperation.operationId;
+  await ctx.store.append(id, "approval_request", checked.value);
+  await ctx.store.append(reservedStreams.approvals, "approval_request", {
+    approvalRequestId: approval.approvalRequestId,
+    stream: id,
+  });
+  await ctx.audit.append("approval_request", id, checked.value);
+  return checked.value as ApprovalRequest;
+}
+
+export async function endOperation(
+  ctx: ExecutorContext,
+  id: string,
+  from: State,
+  to: State,
+  reasons: Reason[],
+  traceparent: string,
+  decisionId?: string,
+): Promise<OperationOutcome> {
+  await transition(ctx, id, from, to, reasons[0] ? { reason: reasons[0].code } : {});
+  const kind = to === "succeeded" ? "completed" : to === "cancelled" ? "cancelled" : "failed";
+  await emit(ctx, id, {
+    kind,
+    subject: id,
+    state: to,
+    traceparent,
+    ...(kind === "failed" ? { reason: (reasons[0]?.code ?? to).slice(0, 64) } : {}),
+    ...(reasons[0] ? { message: reasons[0].message } : {}),
+    ...(decisionId ? { decisionId } : {}),
+  });
+  await ctx.store.append(id, "outcome", { state: to, reasons });
+  await ctx.audit.append("outcome", id, { state: to, reasons });
+  return { kind: "finished", operationId: id, state: to, reasons };
+}
+
+const reason = (code: string, message: string): Reason => ({ code, message, policy: "executor" });
+
+/** Runs an approved operation nobody was waiting for (`wsops resume`). */
+export async function resumeOperation(ctx: ExecutorContext, id: string): Promise<OperationOutcome> {
+  const records = await ctx.store.read(id);
+  const stored = records.find((r) => r.type === "request")?.data as Stored | undefined;
+  if (!stored?.operation)
+    return { kind: "rejected", error: executorError("not_found", `no operation ${id}`) };
+  const state = currentState(records);
+  if (state !== "approved")
+    return {
+      kind: "rejected",
+      error: executorError("not_approved", `operation ${id} is ${state}, not approved`),
+    };
+  if (!(await claim(ctx, id)))
+    return {
+      kind: "rejected",
+      error: executorError("already_claimed", `operation ${id} is already being run`),
+    };
+  try {
+    const decision = records.findLast((r) => r.type === "decision")?.data as
+      | ToolExecutionDecision
+      | undefined;
+    return await handle(ctx, stored, "approved", decision);
+  } finally {
+    await releaseClaim(ctx, id);
+  }
+}
+
+/** The handler of each operation type. Each changes real state or runs real processes. */
+async function handle(
+  ctx: ExecutorContext,
+  { operation, actor }: Stored,
+  from: State,
+  decision?: ToolExecutionDecision,
+): Promise<OperationOutcome> {
+  const id = operation.workspaceOperation.operationId;
+  const traceparent = operation.audit.traceparent;
+  const artifact = operation.artifact as unknown;
+  const now = ctx.now().toISOString();
+  await transition(ctx, id, from, "running", { pid: process.pid });
+  await emit(ctx, id, {
+    kind: "started",
+    subject: id,
+    state: "running",
+    traceparent,
+    ...(decision ? { decisionId: decision.decisionId } : {}),
+  });
+  switch (operation.workspaceOperation.operationType) {
+    case "agent_machine.profile.create":
+      await recordGovernance(ctx.store, { type: "profile", data: artifact as AgentMachineProfile });
+      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+    case "agent_machine.tool_grant.apply":
+      await recordGovernance(ctx.store, { type: "grant", data: artifact as ToolGrantRecord });
+      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+    case "agent_machine.tool_grant.revoke": {
+      const grant = artifact as ToolGrantRecord;
+      await recordGovernance(ctx.store, {
+        type: "grant_revoked",
+        data: {
+          grantId: grant.grantId,
+          revokedAt: grant.revokedAt ?? now,
+          ...(grant.revocationReason ? { revocationReason: grant.revocationReason } : {}),
+        },
+      });
+      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+    }
+    case "agent_machine.model_provider.bind":
+      await recordGovernance(ctx.store, { type: "binding", data: artifact as ModelProviderBinding });
+      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+    case "agent_machine.execution.cancel": {
+      const ref = artifact as ExecutionCancelReference;
+      const index = await ctx.store.read(reservedStreams.approvals);
+      const target =
+        ref.operationId ??
+        (
+          index.findLast(
+            (r) =>
+              r.type === "execution" && (r.data as { executionId: string }).executionId === ref.executionId,
+          )?.data as { stream: string } | undefined
+        )?.stream;
+      if (!target)
+        return endOperation(
+          ctx,
+          id,
+          "running",
+          "failed",
+          [reason("execution_unknown", `no execution ${ref.executionId}`)],
+          traceparent,
+        );
+      const cancelled = await requestCancel(ctx, target, ref.reason);
+      if (!cancelled.ok)
+        return endOperation(
+          ctx,
+          id,
+          "running",
+          "failed",
+          [reason(cancelled.error.code, cancelled.error.message)],
+          traceparent,
+        );
+      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+    }
+    case "agent_machine.diagnostics.export_redacted": {
+      const { path, bundle } = await exportDiagnostics({
+        stateDir: ctx.stateDir,
+        workspaceId: operation.workspaceOperation.workspace.workspaceId,
+        bundleId: newId("diag"),
+        now: ctx.now(),
+      });
+      await ctx.store.append(id, "export", {
+        path,
+        bundleId: bundle.bundleId,
+        entries: bundle.entries.length,
+        redaction: bundle.redaction,
+      });
+      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+    }
+    case "agent_machine.container.run":
+      return runContainer(ctx, id, artifact as ContainerExecutionRecord, operation, decision);
+    case "agent_machine.execution.start":
+      return runSteps(ctx, id, artifact as LocalAgentExecution, operation, decision, actor);
+  }
+}
+
+function sandboxFor(ctx: ExecutorContext, decision: ToolExecutionDecision | undefined) {
+  const o = ctx.mode === "governed" ? decision?.obligations : undefined;
+  return {
+    envAllowlist: o?.envAllowlist ?? (ctx.mode === "governed" ? [] : Object.keys(process.env)),
+    maxOutputBytes: o?.maxOutputBytes ?? 1024 * 1024,
+    backend: ctx.mode === "governed" ? (o?.sandbox?.backend ?? ctx.sandbox.backend) : ("process" as const),
+    requireSandbox: ctx.mode === "governed" && ctx.sandbox.required,
+    ...(o?.sandbox?.network ? { network: o.sandbox.network } : {}),
+    ...(o?.sandbox?.filesystem ? { filesystem: o.sandbox.filesystem } : {}),
+  };
+}
+
+async function runContainer(
+  ctx: ExecutorContext,
+  id: string,
+  record: ContainerExecutionRecord,
+  operation: WorkspaceOperationContract,
+  decision?: ToolExecutionDecision,
+) {
+  const traceparent = operation.audit.traceparent;
+  const runtime = detectContainerRuntime();
+  if (!runtime.ok)
+    return endOperation(
+      ctx,
+      id,
+      "running",
+      "unavailable",
+      [reason("container_runtime_unavailable", runtime.message)],
+      traceparent,
+    );
+  const controller = new AbortController();
+  const stop = watchForCancel(ctx, id, controller);
+  try {
+    const ran = await runSandboxed({
+      argv: containerArgv(runtime.runtime, record, ctx.workspaceRoot),
+      workspaceRoot: ctx.workspaceRoot,
+      cwd: ".",
+      traceparent,
+      timeoutSeconds: operation.budget.maxWallClockSeconds,
+      signal: controller.signal,
+      ...sandboxFor(ctx, decision),
+      backend: "process", // the container runtime is the sandbox here
+      requireSandbox: false,
+    });
+    await ctx.store.append(id, "step_result", { name: "container", ...ran });
+    return endRun(ctx, id, ran, traceparent);
+  } finally {
+    stop();
+  }
+}
+
+function endRun(ctx: ExecutorContext, id: string, ran: RunResult, traceparent: string, budgetCut = false) {
+  if (ran.outcome === "unavailable")
+    return endOperation(
+      ctx,
+      id,
+      "running",
+      "unavailable",
+      [reason(ran.reason.code, ran.reason.message)],
+      traceparent,
+    );
+  if (ran.outcome === "succeeded") return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+  if (ran.outcome === "cancelled")
+    return endOperation(
+      ctx,
+      id,
+      "running",
+      "cancelled",
+      [reason("cancelled", "cancelled on request")],
+      traceparent,
+    );
+  if (ran.outcome === "timed_out" && budgetCut) {
+    return endOperation(
+      ctx,
+      id,
+      "running",
+      "failed",
+      [reason("budget_exhausted", "the operation's maxWallClockSeconds ran out")],
+      traceparent,
+    );
+  }
+  if (ran.outcome === "timed_out")
+    return endOperation(
+      ctx,
+      id,
+      "running",
+      "timed_out",
+      [reason("timeout", "the step ran past its timeoutSeconds")],
+      traceparent,
+    );
+  return endOperation(
+    ctx,
+    id,
+    "running",
+    "failed",
+    [
+      reason(
+        "step_failed",
+        `exit code ${ran.exitCode ?? "none"}${ran.signal ? `, signal ${ran.signal}` : ""}`,
+      ),
+    ],
+    traceparent,
+  );
+}
+
+/** execution.start: the steps in order, under the wall-clock and step budgets, cancellable. */
+async function runSteps(
+  ctx: ExecutorContext,
+  id: string,
+  execution: LocalAgentExecution,
+  operation: WorkspaceOperationContract,
+  decision: ToolExecutionDecision | undefined,
+  _actor: Principal,
+): Promise<OperationOutcome> {
+  const traceparent = operation.audit.traceparent;
+  const deadline = Date.now() + operation.budget.maxWallClockSeconds * 1000;
+  const controller = new AbortController();
+  const stop = watchForCancel(ctx, id, controller);
+  try {
+    for (const [index, step] of execution.steps.entries()) {
+      if (index >= operation.budget.maxSteps) {
+        return endOperation(
+          ctx,
+          id,
+          "running",
+          "failed",
+          [
+            reason(
+              "budget_exhausted",
+              `maxSteps ${operation.budget.maxSteps} reached before step ${step.name}`,
+            ),
+          ],
+          traceparent,
+        );
+      }
+      const remaining = Math.floor((deadline - Date.now()) / 1000);
+      if (remaining <= 0)
+        return endOperation(
+          ctx,
+          id,
+          "running",
+          "failed",
+          [reason("budget_exhausted", "the operation's maxWallClockSeconds ran out")],
+          traceparent,
+        );
+      const timeoutSeconds = Math.min(step.timeoutSeconds, remaining);
+      const ran = await runSandboxed({
+        argv: step.argv,
+        shell: step.shell === true,
+        workspaceRoot: ctx.workspaceRoot,
+        cwd: step.cwd,
+        traceparent,
+        timeoutSeconds,
+        signal: controller.signal,
+        ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
+        ...sandboxFor(ctx, decision),
+      });
+      await ctx.store.append(id, "step_result", { name: step.name, ...ran });
+      if (ran.outcome !== "succeeded")
+        return endRun(ctx, id, ran, traceparent, timeoutSeconds < step.timeoutSeconds);
+      await emit(ctx, id, {
+        kind: "progress",
+        subject: id,
+        state: "running",
+        step: step.name,
+        message: `Step ${index + 1} of ${execution.steps.length} finished.`,
+        traceparent,
+      });
+    }
+    return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+  } finally {
+    stop();
+  }
+}

@@ -1,0 +1,426 @@
+// One governed tool call: receive → validate → persist verbatim → decide → (approval) → run → record.
+import {
+  type ApprovalRequest,
+  type ContractError,
+  type ToolExecutionDecision,
+  type ToolExecutionRequest,
+  type ToolExecutionResult,
+  validate,
+} from "@workspace-ops/contracts";
+import { watchForCancel } from "./cancel.js";
+import { claim, currentState, type ExecutorContext, emit, releaseClaim, transition } from "./context.js";
+import {
+  decideToolCall,
+  decisionRecord,
+  MalformedDecision,
+  type Reason,
+  unavailableReason,
+} from "./decide.js";
+import { type ExecutorError, executorError } from "./errors.js";
+import { readGovernance } from "./governance.js";
+import { isReserved, newId, reservedStreams, traceIdOf } from "./ids.js";
+import { type RunResult, runSandboxed } from "./sandbox/index.js";
+import type { State } from "./state-machine.js";
+
+export type ToolCallOutcome =
+  | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
+  | {
+      kind: "pending";
+      toolExecutionId: string;
+      approvalRequestId: string;
+      expiresAt: string;
+      result: ToolExecutionResult;
+    }
+  | { kind: "finished"; result: ToolExecutionResult };
+
+/** Defaults when nothing governs the call (disabled and observe modes run it as it would run anyway). */
+const ungoverned = { timeoutSeconds: 24 * 3600, maxOutputBytes: 1024 * 1024 };
+
+export async function receiveToolCall(ctx: ExecutorContext, payload: unknown): Promise<ToolCallOutcome> {
+  const checked = validate("ToolExecutionRequest", payload);
+  if (!checked.ok) {
+    await ctx.audit.append("request_rejected", "-", { errors: checked.errors });
+    return {
+      kind: "rejected",
+      error: executorError("request_invalid", "the request is not a valid ToolExecutionRequest"),
+      errors: checked.errors,
+    };
+  }
+  const request = checked.value;
+  const id = request.toolExecutionId;
+  if (isReserved(id))
+    return {
+      kind: "rejected",
+      error: executorError("id_reserved", `ids starting "wsops." are reserved: ${id}`, "/toolExecutionId"),
+    };
+  if ((await ctx.store.read(id)).length > 0) {
+    return {
+      kind: "rejected",
+      error: executorError(
+        "duplicate_request",
+        `tool execution ${id} was already received`,
+        "/toolExecutionId",
+      ),
+    };
+  }
+  const started = ctx.now();
+  await ctx.store.append(id, "request", { mode: ctx.mode, request });
+  await ctx.audit.append("request", id, { mode: ctx.mode, kind: "ToolExecutionRequest" });
+
+  if (ctx.mode === "disabled") return run(ctx, request, "pending", started, {});
+
+  const decided = await decide(ctx, request);
+  if (!decided.ok) {
+    await ctx.store.append(id, "policy_failure", { reason: decided.reason });
+    await ctx.audit.append("policy_failure", id, { reason: decided.reason });
+    if (ctx.mode === "observe")
+      return run(ctx, request, "pending", started, { policyFailure: decided.reason });
+    await transition(ctx, id, "pending", "unavailable", { reason: decided.reason.code });
+    return finish(ctx, request, started, { outcome: "unavailable", reasons: [decided.reason] });
+  }
+  const { decision } = decided;
+  if (ctx.mode === "observe") return run(ctx, request, "pending", started, { decision });
+  if (decision.decision === "deny") {
+    await transition(ctx, id, "pending", "denied");
+    return finish(ctx, request, started, { outcome: "denied", reasons: decision.reasons, decision });
+  }
+  if (decision.decision === "approval_required") {
+    const approval = await requestApproval(ctx, request, decision);
+    await transition(ctx, id, "pending", "awaiting_approval", {
+      approvalRequestId: approval.approvalRequestId,
+    });
+    return pendingOutcome(ctx, request, started, approval, decision);
+  }
+  return run(ctx, request, "pending", started, { decision });
+}
+
+type Decided = { ok: true; decision: ToolExecutionDecision } | { ok: false; reason: Reason };
+
+async function decide(ctx: ExecutorContext, request: ToolExecutionRequest): Promise<Decided> {
+  const policy = await ctx.policy();
+  if (!policy.ok) return { ok: false, reason: unavailableReason(policy.error) };
+  const governance = await readGovernance(ctx.store);
+  const evaluation = await decideToolCall(
+    { policy: policy.runtime, store: ctx.store, governance, now: ctx.now() },
+    request,
+  );
+  if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
+  let decision: ToolExecutionDecision;
+  try {
+    decision = decisionRecord(evaluation, request.toolExecutionId, request.correlation.traceparent);
+  } catch (error) {
+    if (!(error instanceof MalformedDecision)) throw error;
+    return {
+      ok: false,
+      reason: { code: "decision_malformed", message: error.message.slice(0, 4096), policy: "executor" },
+    };
+  }
+  await ctx.store.append(request.toolExecutionId, "decision", decision);
+  await ctx.audit.append("decision", request.toolExecutionId, decision);
+  return { ok: true, decision };
+}
+
+async function requestApproval(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  decision: ToolExecutionDecision,
+) {
+  const now = ctx.now();
+  const approval: ApprovalRequest = {
+    kind: "ApprovalRequest",
+    apiVersion: "workspace-ops.dev/v1",
+    approvalRequestId: newId("apr"),
+    toolExecutionId: request.toolExecutionId,
+    decisionId: decision.decisionId,
+    requestedBy: request.context.actor,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ctx.approvalTtlSeconds * 1000).toISOString(),
+    reasons: decision.reasons,
+    summary: { tool: request.tool, cwd: request.context.cwd, workspaceId: request.context.workspaceId },
+    traceparent: request.correlation.traceparent,
+  };
+  const checked = validate("ApprovalRequest", approval);
+  if (!checked.ok)
+    throw new Error(`executor built an invalid ApprovalRequest: ${checked.errors[0]?.message}`);
+  await ctx.store.append(request.toolExecutionId, "approval_request", approval);
+  await ctx.store.append(reservedStreams.approvals, "approval_request", {
+    approvalRequestId: approval.approvalRequestId,
+    stream: request.toolExecutionId,
+  });
+  await ctx.audit.append("approval_request", request.toolExecutionId, approval);
+  return approval;
+}
+
+interface RunFacts {
+  decision?: ToolExecutionDecision;
+  policyFailure?: Reason;
+  approvalRequestId?: string;
+}
+
+/** Runs the command (governed: under the decision's obligations) and records the result. */
+export async function run(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  from: State,
+  started: Date,
+  facts: RunFacts,
+): Promise<ToolCallOutcome> {
+  const id = request.toolExecutionId;
+  const traceparent = request.correlation.traceparent;
+  if (request.tool.kind !== "shell" || !request.tool.argv) {
+    // MCP calls are decided here and executed by the agent runtime's MCP client, not by a shell.
+    await transition(ctx, id, from, "unavailable", { reason: "mcp_not_executed" });
+    return finish(ctx, request, started, {
+      ...facts,
+      outcome: "unavailable",
+      reasons: [
+        {
+          code: "mcp_not_executed",
+          message: "the executor decides MCP calls but does not execute them",
+          policy: "executor",
+        },
+      ],
+    });
+  }
+  const obligations = ctx.mode === "governed" ? facts.decision?.obligations : undefined;
+  await transition(ctx, id, from, "running", { pid: process.pid });
+  await emit(ctx, id, {
+    kind: "started",
+    subject: id,
+    state: "running",
+    traceparent,
+    toolExecutionId: id,
+    ...(facts.decision ? { decisionId: facts.decision.decisionId } : {}),
+  });
+  const runStarted = performance.now();
+  const controller = new AbortController();
+  const stopWatching = watchForCancel(ctx, id, controller);
+  const ran = await runSandboxed({
+    signal: controller.signal,
+    ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
+    argv: request.tool.argv,
+    workspaceRoot: ctx.workspaceRoot,
+    cwd: request.context.cwd,
+    envAllowlist: obligations?.envAllowlist ?? (ctx.mode === "governed" ? [] : Object.keys(process.env)),
+    traceparent,
+    timeoutSeconds: obligations?.timeoutSeconds ?? ungoverned.timeoutSeconds,
+    maxOutputBytes: obligations?.maxOutputBytes ?? ungoverned.maxOutputBytes,
+    backend: ctx.mode === "governed" ? (obligations?.sandbox?.backend ?? ctx.sandbox.backend) : "process",
+    requireSandbox: ctx.mode === "governed" && ctx.sandbox.required,
+    ...(obligations?.sandbox?.network ? { network: obligations.sandbox.network } : {}),
+    ...(obligations?.sandbox?.filesystem ? { filesystem: obligations.sandbox.filesystem } : {}),
+  });
+  stopWatching();
+  const runMs = performance.now() - runStarted;
+  return recordRun(ctx, request, started, facts, ran, runMs);
+}
+
+async function recordRun(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  started: Date,
+  facts: RunFacts,
+  ran: RunResult,
+  runMs: number,
+): Promise<ToolCallOutcome> {
+  const id = request.toolExecutionId;
+  const traceparent = request.correlation.traceparent;
+  if (ran.outcome === "unavailable") {
+    await transition(ctx, id, "running", "unavailable", { reason: ran.reason.code });
+    await emit(ctx, id, {
+      kind: "failed",
+      subject: id,
+      state: "unavailable",
+      reason: ran.reason.code,
+      traceparent,
+      toolExecutionId: id,
+    });
+    return finish(ctx, request, started, {
+      ...facts,
+      outcome: "unavailable",
+      reasons: [{ ...ran.reason, policy: "executor" }],
+    });
+  }
+  await transition(ctx, id, "running", ran.outcome);
+  const kind =
+    ran.outcome === "succeeded" ? "completed" : ran.outcome === "cancelled" ? "cancelled" : "failed";
+  await emit(ctx, id, {
+    kind,
+    subject: id,
+    state: ran.outcome,
+    traceparent,
+    toolExecutionId: id,
+    ...(kind === "failed" ? { reason: ran.outcome === "timed_out" ? "timeout" : "nonzero_exit" } : {}),
+  });
+  return finish(ctx, request, started, { ...facts, ran, runMs });
+}
+
+interface Ending extends RunFacts {
+  outcome?: ToolExecutionResult["outcome"];
+  reasons?: Reason[];
+  ran?: Exclude<RunResult, { outcome: "unavailable" }>;
+  runMs?: number;
+}
+
+/** Builds, validates and records the ToolExecutionResult: the one record every call ends with. */
+async function finish(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  started: Date,
+  end: Ending,
+): Promise<ToolCallOutcome> {
+  const ended = ctx.now();
+  const traceparent = request.correlation.traceparent;
+  const result: Record<string, unknown> = {
+    kind: "ToolExecutionResult",
+    apiVersion: "workspace-ops.dev/v1",
+    toolExecutionId: request.toolExecutionId,
+    outcome: end.ran?.outcome ?? end.outcome,
+    mode: ctx.mode,
+    traceId: traceIdOf(traceparent),
+    traceparent,
+    startedAt: started.toISOString(),
+    endedAt: ended.toISOString(),
+    durations: {
+      totalMs: Math.max(0, ended.getTime() - started.getTime()),
+      ...(end.decision?.durationMs !== undefined ? { decisionMs: end.decision.durationMs } : {}),
+      ...(end.runMs !== undefined ? { runMs: end.runMs } : {}),
+    },
+  };
+  const reasons = end.reasons ?? (end.policyFailure ? [end.policyFailure] : undefined);
+  if (reasons?.length) result.reasons = reasons;
+  if (end.decision) result.decisionId = end.decision.decisionId;
+  if (end.approvalRequestId) result.approvalRequestId = end.approvalRequestId;
+  if (end.ran) {
+    if (end.ran.exitCode !== null && end.ran.outcome !== "cancelled") result.exitCode = end.ran.exitCode;
+    if (end.ran.signal && end.ran.outcome !== "succeeded") result.signal = end.ran.signal;
+    result.output = { stdout: end.ran.stdout, stderr: end.ran.stderr };
+  }
+  const checked = validate("ToolExecutionResult", result);
+  if (!checked.ok)
+    throw new Error(
+      `executor built an invalid ToolExecutionResult: ${checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`,
+    );
+  await ctx.store.append(request.toolExecutionId, "result", checked.value);
+  await ctx.audit.append("result", request.toolExecutionId, checked.value);
+  if (end.outcome === "denied" || end.outcome === "unavailable") {
+    await emit(ctx, request.toolExecutionId, {
+      kind: "failed",
+      subject: request.toolExecutionId,
+      state: end.outcome,
+      reason: reasons?.[0]?.code.slice(0, 64) ?? end.outcome,
+      traceparent,
+      toolExecutionId: request.toolExecutionId,
+      ...(end.decision ? { decisionId: end.decision.decisionId } : {}),
+    });
+  }
+  return { kind: "finished", result: checked.value };
+}
+
+/** Runs an approved call that nobody was waiting for (`wsops resume`), or ends an expired one. */
+export async function resumeToolCall(ctx: ExecutorContext, id: string): Promise<ToolCallOutcome> {
+  const records = await ctx.store.read(id);
+  const requestRecord = records.find((r) => r.type === "request");
+  if (!requestRecord)
+    return { kind: "rejected", error: executorError("not_found", `no tool execution ${id}`) };
+  const request = (requestRecord.data as { request: ToolExecutionRequest }).request;
+  const state = currentState(records);
+  const approval = records.findLast((r) => r.type === "approval_request")?.data as
+    | ApprovalRequest
+    | undefined;
+  const decision = records.findLast((r) => r.type === "decision")?.data as ToolExecutionDecision | undefined;
+  const started = new Date(requestRecord.at);
+  if (state === "awaiting_approval" && approval && ctx.now().getTime() >= Date.parse(approval.expiresAt)) {
+    return expire(ctx, request, approval, decision, started);
+  }
+  if (state !== "approved") {
+    return {
+      kind: "rejected",
+      error: executorError("not_approved", `tool execution ${id} is ${state}, not approved`),
+    };
+  }
+  if (!(await claim(ctx, id)))
+    return {
+      kind: "rejected",
+      error: executorError("already_claimed", `tool execution ${id} is already being run`),
+    };
+  try {
+    return await run(ctx, request, "approved", started, {
+      ...(decision ? { decision } : {}),
+      ...(approval ? { approvalRequestId: approval.approvalRequestId } : {}),
+    });
+  } finally {
+    await releaseClaim(ctx, id);
+  }
+}
+
+async function expire(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  approval: ApprovalRequest,
+  decision: ToolExecutionDecision | undefined,
+  started: Date,
+): Promise<ToolCallOutcome> {
+  const resolution = {
+    kind: "ApprovalResolution",
+    apiVersion: "workspace-ops.dev/v1",
+    approvalRequestId: approval.approvalRequestId,
+    resolution: "expired",
+    resolvedAt: ctx.now().toISOString(),
+  };
+  await ctx.store.append(request.toolExecutionId, "approval_resolution", resolution);
+  await ctx.audit.append("approval_resolution", request.toolExecutionId, resolution);
+  await transition(ctx, request.toolExecutionId, "awaiting_approval", "denied", {
+    reason: "approval_expired",
+  });
+  return finish(ctx, request, started, {
+    outcome: "denied",
+    reasons: [
+      {
+        code: "approval_expired",
+        message: `approval ${approval.approvalRequestId} expired at ${approval.expiresAt} without a resolution`,
+        policy: "executor",
+      },
+    ],
+    approvalRequestId: approval.approvalRequestId,
+    ...(decision ? { decision } : {}),
+  });
+}
+
+export { expire as expireToolCall, finish as finishToolCall };
+
+/** What a caller that does not wait gets: the call is parked, as a contract-valid approval_required result. */
+export function pendingOutcome(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  started: Date,
+  approval: ApprovalRequest,
+  decision: ToolExecutionDecision | undefined,
+): ToolCallOutcome {
+  const now = ctx.now();
+  const candidate: Record<string, unknown> = {
+    kind: "ToolExecutionResult",
+    apiVersion: "workspace-ops.dev/v1",
+    toolExecutionId: request.toolExecutionId,
+    outcome: "approval_required",
+    reasons: approval.reasons,
+    mode: ctx.mode,
+    approvalRequestId: approval.approvalRequestId,
+    traceId: traceIdOf(request.correlation.traceparent),
+    traceparent: request.correlation.traceparent,
+    startedAt: started.toISOString(),
+    endedAt: now.toISOString(),
+    durations: { totalMs: Math.max(0, now.getTime() - started.getTime()) },
+  };
+  if (decision) candidate.decisionId = decision.decisionId;
+  const checked = validate("ToolExecutionResult", candidate);
+  if (!checked.ok)
+    throw new Error(`executor built an invalid approval_required result: ${checked.errors[0]?.message}`);
+  return {
+    kind: "pending",
+    toolExecutionId: request.toolExecutionId,
+    approvalRequestId: approval.approvalRequestId,
+    expiresAt: approval.expiresAt,
+    result: checked.value,
+  };
+}
