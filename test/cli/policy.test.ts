@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), "wsops-cli-policy-"));
 describe("wsops policy eval", () => {
   it("prints the decision of the shipped bundle and exits by decision", () => {
     const allowed = wsops(["policy", "eval", "--json", "--input", "-"], {
-      input: inputOf("tool_execution/read_only_ls_allowed.json"),
+      input: inputOf("tool_execution/allow-absolute-path-builtin.json"),
     });
     expect(allowed.code).toBe(0);
     expect(JSON.parse(allowed.stdout)).toMatchObject({ ok: true, decision: { decision: "allow" } });

@@ -12,6 +12,14 @@ export class UsageError extends Error {
   readonly exitCode = ExitCode.usage;
 }
 
+// A reader that stops early (`wsops logs ID | head`) closes the pipe: that ends our output, not in a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -116,7 +116,7 @@ async function evaluateWithGo(
         JSON.stringify({ wsops_fixture_inputs: Object.fromEntries(group.map((f) => [f.name, f.input])) }),
       );
       const ref = `data.${entrypoint.replaceAll("/", ".")}`;
-      const query = `{k: v | some k; v := ${ref} with input as data.wsops_fixture_inputs[k]}`;
+      const query = `{k: v | some k, x in data.wsops_fixture_inputs; v := ${ref} with input as x}`;
       const run = await runOpa(opa, [
         "eval",
         "--format",
