@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
-// Policy lint, part of `npm run lint`: capabilities up to date, `opa fmt` clean, `opa check --strict`
-// clean, Regal clean. Exit 1 naming every problem.
+// Policy lint, part of `npm run lint`: generated capabilities and input schemas up to date, `opa fmt`
+// clean, `opa check --strict` clean with the contract schemas as input schemas, Regal clean.
+// Exit 1 naming every problem.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ensureOpa } from "../opa/install.mjs";
@@ -9,6 +10,7 @@ import { ensureOpa } from "../opa/install.mjs";
 const root = new URL("../../", import.meta.url).pathname;
 const policies = join(root, "policies");
 const { opa, regal } = await ensureOpa();
+/** @type {string[]} */
 const problems = [];
 
 /** @param {string} what @param {string} cmd @param {string[]} args @param {(out: string) => boolean} [clean] */
@@ -19,20 +21,29 @@ function check(what, cmd, args, clean = () => true) {
   else console.log(`ok  ${what}`);
 }
 
+// OPA reads every JSON file under policies/ as data: only the library itself may be loaded.
+const ignores = ["fixtures", "schemas", "capabilities.json", ".*"].flatMap((p) => ["--ignore", p]);
+
 check("capabilities up to date", process.execPath, [join(root, "tools/policy/capabilities.mjs"), "--check"]);
+check("input schemas up to date", process.execPath, [
+  join(root, "tools/policy/input-schemas.mjs"),
+  "--check",
+]);
 check("opa fmt", opa, ["fmt", "--list", policies], (out) => out.trim() === "");
-check("opa check --strict", opa, [
+// --schema: every package annotated with an entrypoint's input is type-checked against the contracts.
+check("opa check --strict (contract schemas as input schemas)", opa, [
   "check",
   "--strict",
   "--capabilities",
   join(policies, "capabilities.json"),
-  "--ignore",
-  "fixtures",
+  "--schema",
+  join(policies, "schemas"),
+  ...ignores,
   policies,
 ]);
 if (regal)
   check("regal lint", regal, ["lint", "--config-file", join(policies, ".regal/config.yaml"), policies]);
-else problems.push("regal lint: Regal is not installed (see tools/opa/install.mjs output)");
+else problems.push("regal lint: Regal is not installed (see the tools/opa/install.mjs output)");
 
 if (problems.length) {
   console.error(`policy lint: ${problems.length} problem(s)\n${problems.join("\n\n")}`);

@@ -7,6 +7,8 @@
 # custom:
 #   id: workspace_ops.approval
 #   severity: error
+# schemas:
+#   - input: schema.approval_input
 package workspace_ops.approval
 
 import data.workspace_ops.lib.verdict

@@ -8,6 +8,8 @@
 # custom:
 #   id: workspace_ops.operation
 #   severity: error
+# schemas:
+#   - input: schema.operation_input
 package workspace_ops.operation
 
 import data.workspace_ops.lib.verdict

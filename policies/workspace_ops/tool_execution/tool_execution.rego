@@ -7,6 +7,8 @@
 # custom:
 #   id: workspace_ops.tool_execution
 #   severity: error
+# schemas:
+#   - input: schema.tool_execution_input
 package workspace_ops.tool_execution
 
 import data.workspace_ops.lib.verdict

@@ -9,7 +9,7 @@ import { type AuthoringError, runOpa } from "./opa.js";
 import { readTarGz } from "./tar.js";
 
 /** What OPA must not load from policies/ (it reads every JSON file in the tree as data). */
-export const loadIgnores = ["*_test.rego", "fixtures", "capabilities.json", ".*"] as const;
+export const loadIgnores = ["*_test.rego", "fixtures", "schemas", "capabilities.json", ".*"] as const;
 
 export interface BuildOptions {
   opa: string;

@@ -8,6 +8,8 @@
 # custom:
 #   id: workspace_ops.rules.approvals
 #   severity: error
+# schemas:
+#   - input: schema.approval_input
 package workspace_ops.rules.approvals
 
 import data.workspace_ops.lib.clock

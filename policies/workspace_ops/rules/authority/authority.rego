@@ -7,6 +7,8 @@
 # custom:
 #   id: workspace_ops.rules.authority
 #   severity: error
+# schemas:
+#   - input: schema.operation_input
 package workspace_ops.rules.authority
 
 import data.workspace_ops.lib.clock

@@ -9,6 +9,8 @@
 # custom:
 #   id: workspace_ops.rules.job
 #   severity: error
+# schemas:
+#   - input: schema.operation_input
 package workspace_ops.rules.job
 
 import data.workspace_ops.lib.argv

@@ -9,6 +9,8 @@
 # custom:
 #   id: workspace_ops.rules.operation_gate
 #   severity: error
+# schemas:
+#   - input: schema.operation_input
 package workspace_ops.rules.operation_gate
 
 import data.workspace_ops.lib.clock

@@ -10,6 +10,8 @@
 # custom:
 #   id: workspace_ops.rules.tool_risk
 #   severity: error
+# schemas:
+#   - input: schema.tool_execution_input
 package workspace_ops.rules.tool_risk
 
 import data.workspace_ops.lib.argv
