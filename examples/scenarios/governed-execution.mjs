@@ -1,0 +1,183 @@
+// Scenario 3: the reference executor in governed mode, in a temporary workspace: an allowed read-only
+// command, a denied destructive one, a prod step that needs approval (refused to its requester,
+// approved by another principal, then resumed), a timeout, and the audit log verified.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Executor, verifyAuditLog } from "@workspace-ops/executor";
+
+const traceparent = "00-5b8aa5a2d2c872e8321cf37308d69df2-051581bf3cb55c13-01";
+const agent = { type: "agent", id: "agent-coder-1" };
+const alice = { type: "user", id: "alice" };
+let n = 0;
+
+const toolCall = (argv) => ({
+  kind: "ToolExecutionRequest",
+  apiVersion: "workspace-ops.dev/v1",
+  toolExecutionId: `texec-demo-${++n}`,
+  requestedAt: new Date().toISOString(),
+  context: {
+    organizationId: "org-acme",
+    workspaceId: "ws-demo",
+    sessionId: "sess-demo",
+    agentRunId: "run-demo",
+    agentRunStepId: `run-demo-${n}`,
+    actor: agent,
+    surface: "cli",
+    cwd: ".",
+  },
+  tool: { kind: "shell", name: argv[0], argv },
+  correlation: { traceparent },
+});
+
+const operation = (operationType, artifact) => {
+  const now = Date.now();
+  return {
+    kind: "WorkspaceOperationContract",
+    apiVersion: "workspace-ops.dev/v1",
+    workspaceOperation: {
+      operationId: `op-demo-${++n}`,
+      operationType,
+      commandRef: "cmd://demo",
+      requestedAt: new Date(now).toISOString(),
+      workspace: { organizationId: "org-acme", workspaceId: "ws-demo", root: "/workspace" },
+    },
+    operationTask: { taskId: `task-demo-${n}`, state: "pending" },
+    delegation: {
+      delegator: alice,
+      delegate: agent,
+      scopes: [operationType],
+      issuedAt: new Date(now - 60_000).toISOString(),
+      expiresAt: new Date(now + 3_600_000).toISOString(),
+    },
+    controls: {
+      delegatedAuthorityRequired: true,
+      ambientAuthority: false,
+      durableWorkspaceState: { mode: "operation-contract-only", externalWrites: false },
+    },
+    budget: { maxWallClockSeconds: 120, maxSteps: 5 },
+    artifact,
+    lifecycle: { emits: ["dev.workspace-ops.operation.started", "dev.workspace-ops.operation.completed"] },
+    audit: { traceparent },
+  };
+};
+
+const execution = (environment, steps) => ({
+  kind: "LocalAgentExecution",
+  apiVersion: "workspace-ops.dev/v1",
+  executionId: `exec-demo-${++n}`,
+  owner: alice,
+  environment,
+  steps: steps.map(([name, argv, timeoutSeconds]) => ({
+    name,
+    argv,
+    cwd: ".",
+    timeoutSeconds,
+    destructive: false,
+  })),
+});
+
+export async function executorScenario() {
+  console.log("\n3. Executor: a governed session in a temporary workspace\n");
+  const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-demo-"));
+  writeFileSync(join(workspaceRoot, "README.md"), "# demo workspace\n");
+  const executor = await Executor.open({ workspaceRoot, mode: "governed", sandbox: { backend: "auto" } });
+  const rows = [];
+  const problems = [];
+  const expect = (what, got, want, detail) => {
+    rows.push([what, got, detail]);
+    if (got !== want) problems.push(`${what}: expected ${want}, got ${got}`);
+  };
+  try {
+    const ls = await executor.exec(toolCall(["ls", "-a"]));
+    expect(
+      "read-only ls -a",
+      ls.kind === "finished" ? ls.result.outcome : ls.kind,
+      "succeeded",
+      ls.kind === "finished"
+        ? `exit ${ls.result.exitCode}, ${ls.result.output?.stdout.bytes} bytes of output`
+        : "",
+    );
+
+    const push = await executor.exec(toolCall(["git", "push", "--force", "origin", "main"]));
+    expect(
+      "git push --force",
+      push.kind === "finished" ? push.result.outcome : push.kind,
+      "denied",
+      push.kind === "finished" ? push.result.reasons?.[0]?.code : "",
+    );
+
+    const profile = {
+      kind: "AgentMachineProfile",
+      apiVersion: "workspace-ops.dev/v1",
+      profileId: "profile-demo",
+      persona: "coder",
+      allowedOperationTypes: ["agent_machine.execution.start"],
+      sandbox: { network: "none", filesystem: "workspace-write", backend: "auto" },
+      envAllowlist: ["PATH", "HOME"],
+      defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
+    };
+    const created = await executor.submit(operation("agent_machine.profile.create", profile));
+    expect(
+      "profile.create",
+      created.kind === "finished" ? created.state : created.kind,
+      "succeeded",
+      "the workspace's active profile",
+    );
+
+    const deploy = await executor.submit(
+      operation(
+        "agent_machine.execution.start",
+        execution("prod", [["release-notes", ["cat", "README.md"], 30]]),
+      ),
+    );
+    expect(
+      "prod execution",
+      deploy.kind,
+      "pending",
+      deploy.kind === "pending" ? `approval ${deploy.approvalRequestId}` : "",
+    );
+    if (deploy.kind === "pending") {
+      const self = await executor.approve(deploy.approvalRequestId, agent);
+      expect(
+        "  approved by its requester",
+        self.ok ? "approved" : "refused",
+        "refused",
+        self.ok ? "" : self.reasons?.map((r) => r.code).join(", "),
+      );
+      const approved = await executor.approve(deploy.approvalRequestId, alice);
+      expect("  approved by user:alice", approved.ok ? "approved" : "refused", "approved", "");
+      const resumed = await executor.resume(deploy.operationId);
+      expect(
+        "  resumed",
+        "state" in resumed ? resumed.state : resumed.kind,
+        "succeeded",
+        "ran after approval",
+      );
+    }
+
+    const slow = await executor.submit(
+      operation("agent_machine.execution.start", execution("dev", [["wait", ["sleep", "30"], 1]])),
+    );
+    expect(
+      "sleep 30 with a 1 s timeout",
+      slow.kind === "finished" ? slow.state : slow.kind,
+      "timed_out",
+      "process group ended",
+    );
+  } finally {
+    await executor.close();
+  }
+  const verdict = await verifyAuditLog(join(workspaceRoot, ".wsops"));
+  expect(
+    "audit verify",
+    verdict.ok ? "intact" : "broken",
+    "intact",
+    verdict.ok ? `${verdict.records} hash-chained records` : verdict.firstBad.message,
+  );
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [what, got, detail] of rows)
+    console.log(`  ${what.padEnd(width)}  ${String(got).padEnd(10)}  ${detail ?? ""}`);
+  console.log(`\n  workspace: ${workspaceRoot} (state and audit log in .wsops/)`);
+  return problems;
+}
