@@ -24,6 +24,24 @@ const expectedNames = [
   "validate throughput, invalid WorkspaceOperationContract, validate with errors read (higher is better)",
   "cold start to first validation, import/compile in a fresh process (lower is better)",
   "cold start to first validation, whole-process wall time (lower is better)",
+  "decision latency p50, tool_execution, vs plain SDK (lower is better)",
+  "decision latency p99, tool_execution, vs plain SDK (lower is better)",
+  "eval-path latency p50 without checks/zod/record: runtime fast path replicated vs plain SDK (lower is better)",
+  "decision latency p50, ours vs its own fast path without checks/zod/record (lower is better)",
+  "decision throughput, tool_execution, vs plain SDK (higher is better)",
+  "decision latency p50, tool_execution, vs OPA Go evaluator (lower is better)",
+  "decision latency p99, tool_execution, vs OPA Go evaluator (lower is better)",
+  "decision throughput, tool_execution, vs OPA Go evaluator (higher is better)",
+  "decision latency p50, tool_execution, vs OPA server round trip (lower is better)",
+  "decision latency p99, tool_execution, vs OPA server round trip (lower is better)",
+  "decision throughput, tool_execution, vs OPA server sequential (higher is better)",
+  "rss growth over 50,000 decisions (lower is better)",
+  "gate overhead per call p50, validate + decide + audit append, fsync off (lower is better)",
+  "gate overhead per call p99, validate + decide + audit append, fsync off (lower is better)",
+  "gate overhead per call p50, validate + decide + audit append, fsync on (lower is better)",
+  "gate overhead per call p99, validate + decide + audit append, fsync on (lower is better)",
+  "governed exec of /bin/true p50, fsync on (as shipped) (lower is better)",
+  "governed exec of /bin/true p50, fsync off (lower is better)",
 ];
 
 describe("bench harness (--quick)", () => {
@@ -76,9 +94,10 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports the contracts figures", () => {
-    const contracts = (figures as { suite: string; name: string }[]).filter((f) => f.suite === "contracts");
-    expect(contracts.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));
+  it("reports every suite's figures: contracts, policy and executor", () => {
+    const list = figures as { suite: string; name: string }[];
+    expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(["contracts", "executor", "policy"]);
+    expect(list.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));
   });
 
   it("prints the machine and a table", () => {
