@@ -40,16 +40,8 @@ export interface CheckOptions {
   threshold?: number;
 }
 
-const ignore = [
-  "--ignore",
-  "*_test.rego",
-  "--ignore",
-  "fixtures",
-  "--ignore",
-  "capabilities.json",
-  "--ignore",
-  ".regal",
-];
+// The same files the bundle is built from, so Go and WASM evaluate the same library and data.
+const ignore = loadIgnores.flatMap((pattern) => ["--ignore", pattern]);
 
 export async function runOpaTests(
   opa: string,
