@@ -13,6 +13,7 @@ import {
   ExecExit,
   openExecutor,
   principalSchema,
+  reportRejection,
   workspaceIdOf,
   workspaceOf,
 } from "./executor-shared.js";
@@ -57,15 +58,7 @@ export function exitCodeOf(result: ToolExecutionResult): number {
 
 /** Prints an outcome the same way for exec and resume. */
 export function report(io: Io, outcome: ToolCallOutcome, json: boolean | undefined): number {
-  if (outcome.kind === "rejected") {
-    if (json)
-      io.stdout(`${JSON.stringify({ error: outcome.error, errors: outcome.errors ?? [] }, null, 2)}\n`);
-    else {
-      io.stderr(`wsops: ${outcome.error.message}\n`);
-      for (const e of outcome.errors ?? []) io.stderr(`  ${e.pointer || "/"}  ${e.message}\n`);
-    }
-    return outcome.error.code === "request_invalid" ? ExecExit.invalidRequest : 1;
-  }
+  if (outcome.kind === "rejected") return reportRejection(io, outcome, json);
   const result = outcome.result;
   if (json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else if (result.outcome === "approval_required") {

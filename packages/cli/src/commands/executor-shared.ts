@@ -1,7 +1,14 @@
 // Flags and helpers every executor command shares: where the workspace and its state live, the mode,
 // who is acting, where events go.
 import { basename, resolve } from "node:path";
-import { Executor, type ExecutorOptions, fileSink, stdoutSink } from "@workspace-ops/executor";
+import type { ContractError } from "@workspace-ops/contracts";
+import {
+  Executor,
+  type ExecutorError,
+  type ExecutorOptions,
+  fileSink,
+  stdoutSink,
+} from "@workspace-ops/executor";
 import { z } from "zod";
 import { UsageError } from "../io.js";
 
@@ -107,4 +114,19 @@ export async function openExecutor(
         : { backend: values.sandbox as "auto" | "process" | "bubblewrap", required: false },
     ...extra,
   });
+}
+
+/** The executor refused the request before anything was decided: say why, exit 65 when it was invalid. */
+export function reportRejection(
+  io: import("../io.js").Io,
+  rejected: { error: ExecutorError; errors?: ContractError[] },
+  json: boolean | undefined,
+): number {
+  if (json)
+    io.stdout(`${JSON.stringify({ error: rejected.error, errors: rejected.errors ?? [] }, null, 2)}\n`);
+  else {
+    io.stderr(`wsops: ${rejected.error.message}\n`);
+    for (const e of rejected.errors ?? []) io.stderr(`  ${e.pointer || "/"}  ${e.message}\n`);
+  }
+  return rejected.error.code === "request_invalid" ? ExecExit.invalidRequest : 1;
 }

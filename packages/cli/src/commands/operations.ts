@@ -16,6 +16,7 @@ import {
   ExecExit,
   openExecutor,
   principalSchema,
+  reportRejection,
   workspaceOf,
 } from "./executor-shared.js";
 
@@ -49,14 +50,7 @@ const print = (io: Io, json: boolean | undefined, value: unknown, text: string) 
   json ? io.stdout(`${JSON.stringify(value, null, 2)}\n`) : io.stdout(`${text}\n`);
 
 function reportOperation(io: Io, outcome: OperationOutcome, json: boolean | undefined): number {
-  if (outcome.kind === "rejected") {
-    if (json) print(io, true, { error: outcome.error, errors: outcome.errors ?? [] }, "");
-    else {
-      io.stderr(`wsops: ${outcome.error.message}\n`);
-      for (const e of outcome.errors ?? []) io.stderr(`  ${e.pointer || "/"}  ${e.message}\n`);
-    }
-    return outcome.error.code === "request_invalid" ? ExecExit.invalidRequest : 1;
-  }
+  if (outcome.kind === "rejected") return reportRejection(io, outcome, json);
   if (outcome.kind === "pending") {
     print(
       io,
