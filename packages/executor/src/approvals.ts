@@ -10,7 +10,7 @@ import {
   validate,
   type WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
-import { currentState, type ExecutorContext, storedRequest, transition } from "./context.js";
+import { currentState, type ExecutorContext, Phase, storedRequest } from "./context.js";
 import { decideApproval, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import { reservedStreams } from "./ids.js";
@@ -106,10 +106,10 @@ export async function resolveApproval(
       reasons,
     };
   }
-  await ctx.store.append(id, "approval_resolution", checked.value);
-  await ctx.audit.append("approval_resolution", id, checked.value);
+  // The resolution and what it leads to (approved; or denied, with the result) in one append.
+  const phase = new Phase(ctx, id).record("approval_resolution", checked.value);
   if (resolution === "approved") {
-    await transition(ctx, id, "awaiting_approval", "approved", { approvalRequestId });
+    await phase.transition("awaiting_approval", "approved", { approvalRequestId }).commit();
     return { ok: true, resolution: checked.value, toolExecutionId: id };
   }
   const denial = {
@@ -119,18 +119,19 @@ export async function resolveApproval(
   };
   const operation = storedRequest(records).operation;
   if (operation) {
-    await endOperation(ctx, id, "awaiting_approval", "denied", [denial], operation.audit.traceparent);
+    await endOperation(phase, "awaiting_approval", "denied", [denial], operation.audit.traceparent);
     return { ok: true, resolution: checked.value, toolExecutionId: id };
   }
   const request = storedRequest(records).request as ToolExecutionRequest;
   const decision = records.findLast((r) => r.type === "decision")?.data as ToolExecutionDecision | undefined;
-  await transition(ctx, id, "awaiting_approval", "denied", { reason: "approval_denied" });
-  const finished = await finishToolCall(ctx, request, new Date(records[0]?.at ?? ctx.now().toISOString()), {
-    outcome: "denied",
-    reasons: [denial],
-    approvalRequestId,
-    ...(decision ? { decision } : {}),
-  });
+  phase.transition("awaiting_approval", "denied", { reason: "approval_denied" });
+  const finished = await finishToolCall(
+    ctx,
+    request,
+    new Date(records[0]?.at ?? ctx.now().toISOString()),
+    { outcome: "denied", reasons: [denial], approvalRequestId, ...(decision ? { decision } : {}) },
+    phase,
+  );
   return {
     ok: true,
     resolution: checked.value,
@@ -155,14 +156,13 @@ export async function expire(ctx: ExecutorContext, id: string): Promise<ToolCall
       resolution: "expired",
       resolvedAt: ctx.now().toISOString(),
     };
-    await ctx.store.append(id, "approval_resolution", resolution);
-    await ctx.audit.append("approval_resolution", id, resolution);
     const why = {
       code: "approval_expired",
       message: `approval ${approval.approvalRequestId} expired at ${approval.expiresAt}`,
       policy: "executor",
     };
-    return endOperation(ctx, id, "awaiting_approval", "denied", [why], stored.operation.audit.traceparent);
+    const phase = new Phase(ctx, id).record("approval_resolution", resolution);
+    return endOperation(phase, "awaiting_approval", "denied", [why], stored.operation.audit.traceparent);
   }
   const decision = records.findLast((r) => r.type === "decision")?.data as ToolExecutionDecision | undefined;
   return expireToolCall(

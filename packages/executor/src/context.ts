@@ -1,11 +1,12 @@
 // What every pipeline step shares: the store, the audit log, the policy, the clock and the sinks.
 import { mkdir, open, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { OperationLifecycleEvent } from "@workspace-ops/contracts";
 import type { PolicyRuntime } from "@workspace-ops/policy";
-import type { AuditLog } from "./audit/index.js";
+import type { AuditLog, NewAuditRecord } from "./audit/index.js";
 import { type EventFacts, type EventSink, lifecycleEvent } from "./events.js";
 import { assertTransition, type State } from "./state-machine.js";
-import type { Store, StoredRecord } from "./store/index.js";
+import type { NewRecord, Store, StoredRecord } from "./store/index.js";
 
 export type Mode = "governed" | "observe" | "disabled";
 
@@ -37,19 +38,79 @@ export function currentState(records: readonly StoredRecord[]): State | null {
   return state;
 }
 
-export async function transition(ctx: ExecutorContext, stream: string, from: State, to: State, why?: object) {
-  assertTransition(from, to);
-  const data = { from, to, ...why };
-  await ctx.store.append(stream, "transition", data);
-  await ctx.audit.append("transition", stream, data);
-}
+/**
+ * The records one step of the pipeline makes durable together: everything for the call's stream in
+ * one store append, everything for the audit log in one audit append (store first, as before), then
+ * the lifecycle events to the sinks — only once they are durable. Records keep the order they were
+ * added in; transitions are checked against the state machine when added, before anything is written.
+ */
+export class Phase {
+  #records: NewRecord[] = [];
+  #audited: NewAuditRecord[] = [];
+  #indexed: { stream: string; type: string; data: unknown }[] = [];
+  #events: OperationLifecycleEvent[] = [];
+  /** Set for the phase that creates the stream: its first append must be the stream's seq 1. */
+  #expectSeq: number | undefined;
 
-export async function emit(ctx: ExecutorContext, stream: string, facts: Omit<EventFacts, "time">) {
-  const event = lifecycleEvent({ ...facts, time: ctx.now().toISOString() });
-  await ctx.store.append(stream, "event", event);
-  await ctx.audit.append("event", stream, event);
-  for (const sink of ctx.sinks) await sink(event);
-  return event;
+  constructor(
+    private readonly ctx: ExecutorContext,
+    readonly stream: string,
+    options: { createsStream?: boolean } = {},
+  ) {
+    if (options.createsStream) this.#expectSeq = 1;
+  }
+
+  /** A record for the stream and the audit log; the audit log gets `audited` (default: the same data). */
+  record(type: string, data: unknown, audited: unknown = data): this {
+    this.#records.push({ type, data });
+    this.#audited.push({ type, subject: this.stream, data: audited });
+    return this;
+  }
+
+  /** A record for the stream only (step results, exports: the audit log gets the outcome). */
+  storeOnly(type: string, data: unknown): this {
+    this.#records.push({ type, data });
+    return this;
+  }
+
+  /** A record for another stream (the approvals index), appended right after this stream's records. */
+  index(stream: string, type: string, data: unknown): this {
+    this.#indexed.push({ stream, type, data });
+    return this;
+  }
+
+  transition(from: State, to: State, why?: object): this {
+    assertTransition(from, to);
+    return this.record("transition", { from, to, ...why });
+  }
+
+  event(facts: Omit<EventFacts, "time">): OperationLifecycleEvent {
+    const event = lifecycleEvent({ ...facts, time: this.ctx.now().toISOString() });
+    this.record("event", event);
+    this.#events.push(event);
+    return event;
+  }
+
+  /** Makes what was added durable, then tells the sinks; the phase can then be reused for the next step. */
+  async commit(): Promise<void> {
+    const records = this.#records;
+    const audited = this.#audited;
+    const indexed = this.#indexed;
+    const events = this.#events;
+    this.#records = [];
+    this.#audited = [];
+    this.#indexed = [];
+    this.#events = [];
+    const { store, audit, sinks } = this.ctx;
+    if (records.length > 0) {
+      const expectSeq = this.#expectSeq;
+      await store.appendMany(this.stream, records, expectSeq === undefined ? {} : { expectSeq });
+      this.#expectSeq = undefined;
+    }
+    for (const { stream, type, data } of indexed) await store.append(stream, type, data);
+    if (audited.length > 0) await audit.appendMany(audited);
+    for (const event of events) for (const sink of sinks) await sink(event);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ export {
   type AuditRecord,
   type AuditRecovery,
   type AuditVerification,
+  type NewAuditRecord,
   openAuditLog,
   verifyAuditLog,
 } from "./audit/index.js";
@@ -18,9 +19,11 @@ export type { OperationOutcome } from "./operations.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
 export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
 export {
+  type AppendOptions,
   type FileStore,
   type FileStoreOptions,
   isStateError,
+  type NewRecord,
   openFileStore,
   StateError,
   type StateErrorCode,

@@ -15,7 +15,7 @@ import {
 } from "@workspace-ops/contracts";
 import { requestCancel, watchForCancel } from "./cancel.js";
 import { containerArgv, detectContainerRuntime } from "./containers.js";
-import { claim, currentState, type ExecutorContext, emit, releaseClaim, transition } from "./context.js";
+import { claim, currentState, type ExecutorContext, Phase, releaseClaim } from "./context.js";
 import {
   decideOperation,
   decisionRecord,
@@ -29,6 +29,7 @@ import { readGovernance, recordGovernance } from "./governance.js";
 import { isReserved, newId, reservedStreams } from "./ids.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
+import { isStateError } from "./store/index.js";
 
 export type OperationOutcome =
   | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
@@ -61,44 +62,69 @@ export async function submitOperation(
       kind: "rejected",
       error: executorError("id_reserved", `ids starting "wsops." are reserved: ${id}`),
     };
-  if ((await ctx.store.read(id)).length > 0)
-    return {
-      kind: "rejected",
-      error: executorError("duplicate_request", `operation ${id} was already submitted`),
-    };
   // The submitter is the delegate unless told otherwise; the policy checks the two are the same.
   const submitter = actor ?? operation.delegation.delegate;
-  await ctx.store.append(id, "request", { mode: ctx.mode, operation, actor: submitter });
-  await ctx.audit.append("request", id, {
-    mode: ctx.mode,
-    kind: "WorkspaceOperationContract",
-    operationType: operation.workspaceOperation.operationType,
-  });
-  const traceparent = operation.audit.traceparent;
+  // As for a tool call (see receiveToolCall): the request goes into the one append that also holds
+  // the decision and what follows before anything runs, and that append may only create the stream,
+  // which refuses a duplicate id atomically.
+  const phase = new Phase(ctx, id, { createsStream: true });
+  phase.record(
+    "request",
+    { mode: ctx.mode, operation, actor: submitter },
+    {
+      mode: ctx.mode,
+      kind: "WorkspaceOperationContract",
+      operationType: operation.workspaceOperation.operationType,
+    },
+  );
   if (operation.artifact.kind === "LocalAgentExecution") {
-    await ctx.store.append(reservedStreams.approvals, "execution", {
+    phase.index(reservedStreams.approvals, "execution", {
       executionId: (operation.artifact as LocalAgentExecution).executionId,
       stream: id,
     });
   }
+  try {
+    return await decideAndHandle(ctx, { operation, actor: submitter }, phase);
+  } catch (error) {
+    if (!isStateError(error, "conflict")) throw error;
+    return {
+      kind: "rejected",
+      error: executorError("duplicate_request", `operation ${id} was already submitted`),
+    };
+  }
+}
 
+/** Everything after the operation is accepted; `phase` holds its request until its first commit. */
+async function decideAndHandle(
+  ctx: ExecutorContext,
+  stored: Stored,
+  phase: Phase,
+): Promise<OperationOutcome> {
+  const { operation, actor: submitter } = stored;
+  const id = operation.workspaceOperation.operationId;
+  const traceparent = operation.audit.traceparent;
   let decision: ToolExecutionDecision | undefined;
   if (ctx.mode !== "disabled") {
     const decided = await decide(ctx, operation, submitter);
     if (!decided.ok) {
-      await ctx.store.append(id, "policy_failure", { reason: decided.reason });
-      await ctx.audit.append("policy_failure", id, { reason: decided.reason });
+      phase.record("policy_failure", { reason: decided.reason });
       if (ctx.mode === "governed")
-        return endOperation(ctx, id, "pending", "unavailable", [decided.reason], traceparent);
+        return endOperation(phase, "pending", "unavailable", [decided.reason], traceparent);
     } else {
       decision = decided.decision;
+      phase.record("decision", decision);
       if (ctx.mode === "governed" && decision.decision === "deny")
-        return endOperation(ctx, id, "pending", "denied", decision.reasons, traceparent, decision.decisionId);
+        return endOperation(phase, "pending", "denied", decision.reasons, traceparent, decision.decisionId);
       if (ctx.mode === "governed" && decision.decision === "approval_required") {
-        const approval = await requestApproval(ctx, operation, submitter, decision);
-        await transition(ctx, id, "pending", "awaiting_approval", {
-          approvalRequestId: approval.approvalRequestId,
-        });
+        const approval = approvalRequest(ctx, operation, submitter, decision);
+        phase
+          .record("approval_request", approval)
+          .index(reservedStreams.approvals, "approval_request", {
+            approvalRequestId: approval.approvalRequestId,
+            stream: id,
+          })
+          .transition("pending", "awaiting_approval", { approvalRequestId: approval.approvalRequestId });
+        await phase.commit();
         return {
           kind: "pending",
           operationId: id,
@@ -108,7 +134,7 @@ export async function submitOperation(
       }
     }
   }
-  return handle(ctx, { operation, actor: submitter }, "pending", decision);
+  return handle(ctx, stored, "pending", decision, phase);
 }
 
 type Decided = { ok: true; decision: ToolExecutionDecision } | { ok: false; reason: Reason };
@@ -129,10 +155,7 @@ async function decide(
   if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
   const id = operation.workspaceOperation.operationId;
   try {
-    const decision = decisionRecord(evaluation, id, operation.audit.traceparent);
-    await ctx.store.append(id, "decision", decision);
-    await ctx.audit.append("decision", id, decision);
-    return { ok: true, decision };
+    return { ok: true, decision: decisionRecord(evaluation, id, operation.audit.traceparent) };
   } catch (error) {
     if (!(error instanceof MalformedDecision)) throw error;
     return {
@@ -142,12 +165,13 @@ async function decide(
   }
 }
 
-async function requestApproval(
+/** The ApprovalRequest for an operation the policy parked, checked against its contract. */
+function approvalRequest(
   ctx: ExecutorContext,
   operation: WorkspaceOperationContract,
   actor: Principal,
   decision: ToolExecutionDecision,
-) {
+): ApprovalRequest {
   const now = ctx.now();
   const first =
     operation.artifact.kind === "LocalAgentExecution"
@@ -177,28 +201,22 @@ async function requestApproval(
   const checked = validate("ApprovalRequest", approval);
   if (!checked.ok)
     throw new Error(`executor built an invalid ApprovalRequest: ${checked.errors[0]?.message}`);
-  const id = operation.workspaceOperation.operationId;
-  await ctx.store.append(id, "approval_request", checked.value);
-  await ctx.store.append(reservedStreams.approvals, "approval_request", {
-    approvalRequestId: approval.approvalRequestId,
-    stream: id,
-  });
-  await ctx.audit.append("approval_request", id, checked.value);
   return checked.value as ApprovalRequest;
 }
 
+/** Ends the operation: the transition, its event and the outcome, with what `phase` holds, in one append. */
 export async function endOperation(
-  ctx: ExecutorContext,
-  id: string,
+  phase: Phase,
   from: State,
   to: State,
   reasons: Reason[],
   traceparent: string,
   decisionId?: string,
 ): Promise<OperationOutcome> {
-  await transition(ctx, id, from, to, reasons[0] ? { reason: reasons[0].code } : {});
+  const id = phase.stream;
+  phase.transition(from, to, reasons[0] ? { reason: reasons[0].code } : {});
   const kind = to === "succeeded" ? "completed" : to === "cancelled" ? "cancelled" : "failed";
-  await emit(ctx, id, {
+  phase.event({
     kind,
     subject: id,
     state: to,
@@ -207,8 +225,8 @@ export async function endOperation(
     ...(reasons[0] ? { message: reasons[0].message } : {}),
     ...(decisionId ? { decisionId } : {}),
   });
-  await ctx.store.append(id, "outcome", { state: to, reasons });
-  await ctx.audit.append("outcome", id, { state: to, reasons });
+  phase.record("outcome", { state: to, reasons });
+  await phase.commit();
   return { kind: "finished", operationId: id, state: to, reasons };
 }
 
@@ -246,27 +264,29 @@ async function handle(
   ctx: ExecutorContext,
   { operation, actor }: Stored,
   from: State,
-  decision?: ToolExecutionDecision,
+  decision: ToolExecutionDecision | undefined,
+  phase = new Phase(ctx, operation.workspaceOperation.operationId),
 ): Promise<OperationOutcome> {
   const id = operation.workspaceOperation.operationId;
   const traceparent = operation.audit.traceparent;
   const artifact = operation.artifact as unknown;
   const now = ctx.now().toISOString();
-  await transition(ctx, id, from, "running", { pid: process.pid });
-  await emit(ctx, id, {
+  phase.transition(from, "running", { pid: process.pid });
+  phase.event({
     kind: "started",
     subject: id,
     state: "running",
     traceparent,
     ...(decision ? { decisionId: decision.decisionId } : {}),
   });
+  await phase.commit();
   switch (operation.workspaceOperation.operationType) {
     case "agent_machine.profile.create":
       await recordGovernance(ctx.store, { type: "profile", data: artifact as AgentMachineProfile });
-      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+      return endOperation(phase, "running", "succeeded", [], traceparent);
     case "agent_machine.tool_grant.apply":
       await recordGovernance(ctx.store, { type: "grant", data: artifact as ToolGrantRecord });
-      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+      return endOperation(phase, "running", "succeeded", [], traceparent);
     case "agent_machine.tool_grant.revoke": {
       const grant = artifact as ToolGrantRecord;
       await recordGovernance(ctx.store, {
@@ -277,11 +297,11 @@ async function handle(
           ...(grant.revocationReason ? { revocationReason: grant.revocationReason } : {}),
         },
       });
-      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+      return endOperation(phase, "running", "succeeded", [], traceparent);
     }
     case "agent_machine.model_provider.bind":
       await recordGovernance(ctx.store, { type: "binding", data: artifact as ModelProviderBinding });
-      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+      return endOperation(phase, "running", "succeeded", [], traceparent);
     case "agent_machine.execution.cancel": {
       const ref = artifact as ExecutionCancelReference;
       const index = await ctx.store.read(reservedStreams.approvals);
@@ -295,8 +315,7 @@ async function handle(
         )?.stream;
       if (!target)
         return endOperation(
-          ctx,
-          id,
+          phase,
           "running",
           "failed",
           [reason("execution_unknown", `no execution ${ref.executionId}`)],
@@ -305,14 +324,13 @@ async function handle(
       const cancelled = await requestCancel(ctx, target, ref.reason);
       if (!cancelled.ok)
         return endOperation(
-          ctx,
-          id,
+          phase,
           "running",
           "failed",
           [reason(cancelled.error.code, cancelled.error.message)],
           traceparent,
         );
-      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+      return endOperation(phase, "running", "succeeded", [], traceparent);
     }
     case "agent_machine.diagnostics.export_redacted": {
       const { path, bundle } = await exportDiagnostics({
@@ -321,18 +339,18 @@ async function handle(
         bundleId: newId("diag"),
         now: ctx.now(),
       });
-      await ctx.store.append(id, "export", {
+      phase.storeOnly("export", {
         path,
         bundleId: bundle.bundleId,
         entries: bundle.entries.length,
         redaction: bundle.redaction,
       });
-      return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+      return endOperation(phase, "running", "succeeded", [], traceparent);
     }
     case "agent_machine.container.run":
-      return runContainer(ctx, id, artifact as ContainerExecutionRecord, operation, decision);
+      return runContainer(ctx, phase, artifact as ContainerExecutionRecord, operation, decision);
     case "agent_machine.execution.start":
-      return runSteps(ctx, id, artifact as LocalAgentExecution, operation, decision, actor);
+      return runSteps(ctx, phase, artifact as LocalAgentExecution, operation, decision, actor);
   }
 }
 
@@ -350,17 +368,17 @@ function sandboxFor(ctx: ExecutorContext, decision: ToolExecutionDecision | unde
 
 async function runContainer(
   ctx: ExecutorContext,
-  id: string,
+  phase: Phase,
   record: ContainerExecutionRecord,
   operation: WorkspaceOperationContract,
   decision?: ToolExecutionDecision,
 ) {
+  const id = phase.stream;
   const traceparent = operation.audit.traceparent;
   const runtime = detectContainerRuntime();
   if (!runtime.ok)
     return endOperation(
-      ctx,
-      id,
+      phase,
       "running",
       "unavailable",
       [reason("container_runtime_unavailable", runtime.message)],
@@ -380,28 +398,26 @@ async function runContainer(
       backend: "process", // the container runtime is the sandbox here
       requireSandbox: false,
     });
-    await ctx.store.append(id, "step_result", { name: "container", ...ran });
-    return endRun(ctx, id, ran, traceparent);
+    phase.storeOnly("step_result", { name: "container", ...ran });
+    return endRun(phase, ran, traceparent);
   } finally {
     stop();
   }
 }
 
-function endRun(ctx: ExecutorContext, id: string, ran: RunResult, traceparent: string, budgetCut = false) {
+function endRun(phase: Phase, ran: RunResult, traceparent: string, budgetCut = false) {
   if (ran.outcome === "unavailable")
     return endOperation(
-      ctx,
-      id,
+      phase,
       "running",
       "unavailable",
       [reason(ran.reason.code, ran.reason.message)],
       traceparent,
     );
-  if (ran.outcome === "succeeded") return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+  if (ran.outcome === "succeeded") return endOperation(phase, "running", "succeeded", [], traceparent);
   if (ran.outcome === "cancelled")
     return endOperation(
-      ctx,
-      id,
+      phase,
       "running",
       "cancelled",
       [reason("cancelled", "cancelled on request")],
@@ -409,8 +425,7 @@ function endRun(ctx: ExecutorContext, id: string, ran: RunResult, traceparent: s
     );
   if (ran.outcome === "timed_out" && budgetCut) {
     return endOperation(
-      ctx,
-      id,
+      phase,
       "running",
       "failed",
       [reason("budget_exhausted", "the operation's maxWallClockSeconds ran out")],
@@ -419,16 +434,14 @@ function endRun(ctx: ExecutorContext, id: string, ran: RunResult, traceparent: s
   }
   if (ran.outcome === "timed_out")
     return endOperation(
-      ctx,
-      id,
+      phase,
       "running",
       "timed_out",
       [reason("timeout", "the step ran past its timeoutSeconds")],
       traceparent,
     );
   return endOperation(
-    ctx,
-    id,
+    phase,
     "running",
     "failed",
     [
@@ -444,12 +457,13 @@ function endRun(ctx: ExecutorContext, id: string, ran: RunResult, traceparent: s
 /** execution.start: the steps in order, under the wall-clock and step budgets, cancellable. */
 async function runSteps(
   ctx: ExecutorContext,
-  id: string,
+  phase: Phase,
   execution: LocalAgentExecution,
   operation: WorkspaceOperationContract,
   decision: ToolExecutionDecision | undefined,
   _actor: Principal,
 ): Promise<OperationOutcome> {
+  const id = phase.stream;
   const traceparent = operation.audit.traceparent;
   const deadline = Date.now() + operation.budget.maxWallClockSeconds * 1000;
   const controller = new AbortController();
@@ -458,8 +472,7 @@ async function runSteps(
     for (const [index, step] of execution.steps.entries()) {
       if (index >= operation.budget.maxSteps) {
         return endOperation(
-          ctx,
-          id,
+          phase,
           "running",
           "failed",
           [
@@ -474,8 +487,7 @@ async function runSteps(
       const remaining = Math.floor((deadline - Date.now()) / 1000);
       if (remaining <= 0)
         return endOperation(
-          ctx,
-          id,
+          phase,
           "running",
           "failed",
           [reason("budget_exhausted", "the operation's maxWallClockSeconds ran out")],
@@ -493,10 +505,11 @@ async function runSteps(
         ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
         ...sandboxFor(ctx, decision),
       });
-      await ctx.store.append(id, "step_result", { name: step.name, ...ran });
+      // One append per step: its result (the stream's only) and, when it succeeded, the progress event.
+      phase.storeOnly("step_result", { name: step.name, ...ran });
       if (ran.outcome !== "succeeded")
-        return endRun(ctx, id, ran, traceparent, timeoutSeconds < step.timeoutSeconds);
-      await emit(ctx, id, {
+        return endRun(phase, ran, traceparent, timeoutSeconds < step.timeoutSeconds);
+      phase.event({
         kind: "progress",
         subject: id,
         state: "running",
@@ -504,8 +517,9 @@ async function runSteps(
         message: `Step ${index + 1} of ${execution.steps.length} finished.`,
         traceparent,
       });
+      await phase.commit();
     }
-    return endOperation(ctx, id, "running", "succeeded", [], traceparent);
+    return endOperation(phase, "running", "succeeded", [], traceparent);
   } finally {
     stop();
   }

@@ -8,7 +8,7 @@ import {
   validate,
 } from "@workspace-ops/contracts";
 import { watchForCancel } from "./cancel.js";
-import { claim, currentState, type ExecutorContext, emit, releaseClaim, transition } from "./context.js";
+import { claim, currentState, type ExecutorContext, Phase, releaseClaim } from "./context.js";
 import {
   decideToolCall,
   decisionRecord,
@@ -21,6 +21,7 @@ import { readGovernance } from "./governance.js";
 import { isReserved, newId, reservedStreams, traceIdOf } from "./ids.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
+import { isStateError } from "./store/index.js";
 
 export type ToolCallOutcome =
   | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
@@ -53,7 +54,18 @@ export async function receiveToolCall(ctx: ExecutorContext, payload: unknown): P
       kind: "rejected",
       error: executorError("id_reserved", `ids starting "wsops." are reserved: ${id}`, "/toolExecutionId"),
     };
-  if ((await ctx.store.read(id)).length > 0) {
+  const started = ctx.now();
+  // The request is not appended on its own before the decision: it goes into the one atomic append
+  // that also holds the decision and whatever follows before anything runs. Nothing has run before
+  // that append is durable, so the request is as durable as it was when written first, with one lock
+  // and one fsync less. That append may only create the stream (expectSeq 1): a duplicate id is
+  // refused there, under the stream's lock, so two processes can never both take the same id.
+  const phase = new Phase(ctx, id, { createsStream: true });
+  phase.record("request", { mode: ctx.mode, request }, { mode: ctx.mode, kind: "ToolExecutionRequest" });
+  try {
+    return await decideAndRun(ctx, request, started, phase);
+  } catch (error) {
+    if (!isStateError(error, "conflict")) throw error;
     return {
       kind: "rejected",
       error: executorError(
@@ -63,35 +75,45 @@ export async function receiveToolCall(ctx: ExecutorContext, payload: unknown): P
       ),
     };
   }
-  const started = ctx.now();
-  await ctx.store.append(id, "request", { mode: ctx.mode, request });
-  await ctx.audit.append("request", id, { mode: ctx.mode, kind: "ToolExecutionRequest" });
+}
 
-  if (ctx.mode === "disabled") return run(ctx, request, "pending", started, {});
+/** Everything after the request is accepted; `phase` holds the request until its first commit. */
+async function decideAndRun(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  started: Date,
+  phase: Phase,
+): Promise<ToolCallOutcome> {
+  if (ctx.mode === "disabled") return run(ctx, request, "pending", started, {}, phase);
 
   const decided = await decide(ctx, request);
   if (!decided.ok) {
-    await ctx.store.append(id, "policy_failure", { reason: decided.reason });
-    await ctx.audit.append("policy_failure", id, { reason: decided.reason });
+    phase.record("policy_failure", { reason: decided.reason });
     if (ctx.mode === "observe")
-      return run(ctx, request, "pending", started, { policyFailure: decided.reason });
-    await transition(ctx, id, "pending", "unavailable", { reason: decided.reason.code });
-    return finish(ctx, request, started, { outcome: "unavailable", reasons: [decided.reason] });
+      return run(ctx, request, "pending", started, { policyFailure: decided.reason }, phase);
+    phase.transition("pending", "unavailable", { reason: decided.reason.code });
+    return finish(ctx, request, started, { outcome: "unavailable", reasons: [decided.reason] }, phase);
   }
   const { decision } = decided;
-  if (ctx.mode === "observe") return run(ctx, request, "pending", started, { decision });
+  phase.record("decision", decision);
+  if (ctx.mode === "observe") return run(ctx, request, "pending", started, { decision }, phase);
   if (decision.decision === "deny") {
-    await transition(ctx, id, "pending", "denied");
-    return finish(ctx, request, started, { outcome: "denied", reasons: decision.reasons, decision });
+    phase.transition("pending", "denied");
+    return finish(ctx, request, started, { outcome: "denied", reasons: decision.reasons, decision }, phase);
   }
   if (decision.decision === "approval_required") {
-    const approval = await requestApproval(ctx, request, decision);
-    await transition(ctx, id, "pending", "awaiting_approval", {
-      approvalRequestId: approval.approvalRequestId,
-    });
+    const approval = approvalRequest(ctx, request, decision);
+    phase
+      .record("approval_request", approval)
+      .index(reservedStreams.approvals, "approval_request", {
+        approvalRequestId: approval.approvalRequestId,
+        stream: request.toolExecutionId,
+      })
+      .transition("pending", "awaiting_approval", { approvalRequestId: approval.approvalRequestId });
+    await phase.commit();
     return pendingOutcome(ctx, request, started, approval, decision);
   }
-  return run(ctx, request, "pending", started, { decision });
+  return run(ctx, request, "pending", started, { decision }, phase);
 }
 
 type Decided = { ok: true; decision: ToolExecutionDecision } | { ok: false; reason: Reason };
@@ -105,9 +127,11 @@ async function decide(ctx: ExecutorContext, request: ToolExecutionRequest): Prom
     request,
   );
   if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
-  let decision: ToolExecutionDecision;
   try {
-    decision = decisionRecord(evaluation, request.toolExecutionId, request.correlation.traceparent);
+    return {
+      ok: true,
+      decision: decisionRecord(evaluation, request.toolExecutionId, request.correlation.traceparent),
+    };
   } catch (error) {
     if (!(error instanceof MalformedDecision)) throw error;
     return {
@@ -115,16 +139,14 @@ async function decide(ctx: ExecutorContext, request: ToolExecutionRequest): Prom
       reason: { code: "decision_malformed", message: error.message.slice(0, 4096), policy: "executor" },
     };
   }
-  await ctx.store.append(request.toolExecutionId, "decision", decision);
-  await ctx.audit.append("decision", request.toolExecutionId, decision);
-  return { ok: true, decision };
 }
 
-async function requestApproval(
+/** The ApprovalRequest for a call the policy parked, checked against its contract. */
+function approvalRequest(
   ctx: ExecutorContext,
   request: ToolExecutionRequest,
   decision: ToolExecutionDecision,
-) {
+): ApprovalRequest {
   const now = ctx.now();
   const approval: ApprovalRequest = {
     kind: "ApprovalRequest",
@@ -142,12 +164,6 @@ async function requestApproval(
   const checked = validate("ApprovalRequest", approval);
   if (!checked.ok)
     throw new Error(`executor built an invalid ApprovalRequest: ${checked.errors[0]?.message}`);
-  await ctx.store.append(request.toolExecutionId, "approval_request", approval);
-  await ctx.store.append(reservedStreams.approvals, "approval_request", {
-    approvalRequestId: approval.approvalRequestId,
-    stream: request.toolExecutionId,
-  });
-  await ctx.audit.append("approval_request", request.toolExecutionId, approval);
   return approval;
 }
 
@@ -157,34 +173,45 @@ interface RunFacts {
   approvalRequestId?: string;
 }
 
-/** Runs the command (governed: under the decision's obligations) and records the result. */
+/**
+ * Runs the command (governed: under the decision's obligations) and records the result: what
+ * `phase` holds, the transition to running and the started event are durable before it starts; the
+ * transition out of running, its event and the result are made durable together once it ends.
+ */
 export async function run(
   ctx: ExecutorContext,
   request: ToolExecutionRequest,
   from: State,
   started: Date,
   facts: RunFacts,
+  phase = new Phase(ctx, request.toolExecutionId),
 ): Promise<ToolCallOutcome> {
   const id = request.toolExecutionId;
   const traceparent = request.correlation.traceparent;
   if (request.tool.kind !== "shell" || !request.tool.argv) {
     // MCP calls are decided here and executed by the agent runtime's MCP client, not by a shell.
-    await transition(ctx, id, from, "unavailable", { reason: "mcp_not_executed" });
-    return finish(ctx, request, started, {
-      ...facts,
-      outcome: "unavailable",
-      reasons: [
-        {
-          code: "mcp_not_executed",
-          message: "the executor decides MCP calls but does not execute them",
-          policy: "executor",
-        },
-      ],
-    });
+    phase.transition(from, "unavailable", { reason: "mcp_not_executed" });
+    return finish(
+      ctx,
+      request,
+      started,
+      {
+        ...facts,
+        outcome: "unavailable",
+        reasons: [
+          {
+            code: "mcp_not_executed",
+            message: "the executor decides MCP calls but does not execute them",
+            policy: "executor",
+          },
+        ],
+      },
+      phase,
+    );
   }
   const obligations = ctx.mode === "governed" ? facts.decision?.obligations : undefined;
-  await transition(ctx, id, from, "running", { pid: process.pid });
-  await emit(ctx, id, {
+  phase.transition(from, "running", { pid: process.pid });
+  phase.event({
     kind: "started",
     subject: id,
     state: "running",
@@ -192,6 +219,7 @@ export async function run(
     toolExecutionId: id,
     ...(facts.decision ? { decisionId: facts.decision.decisionId } : {}),
   });
+  await phase.commit();
   const runStarted = performance.now();
   const controller = new AbortController();
   const stopWatching = watchForCancel(ctx, id, controller);
@@ -225,9 +253,10 @@ async function recordRun(
 ): Promise<ToolCallOutcome> {
   const id = request.toolExecutionId;
   const traceparent = request.correlation.traceparent;
+  const phase = new Phase(ctx, id);
   if (ran.outcome === "unavailable") {
-    await transition(ctx, id, "running", "unavailable", { reason: ran.reason.code });
-    await emit(ctx, id, {
+    phase.transition("running", "unavailable", { reason: ran.reason.code });
+    phase.event({
       kind: "failed",
       subject: id,
       state: "unavailable",
@@ -235,16 +264,18 @@ async function recordRun(
       traceparent,
       toolExecutionId: id,
     });
-    return finish(ctx, request, started, {
-      ...facts,
-      outcome: "unavailable",
-      reasons: [{ ...ran.reason, policy: "executor" }],
-    });
+    return finish(
+      ctx,
+      request,
+      started,
+      { ...facts, outcome: "unavailable", reasons: [{ ...ran.reason, policy: "executor" }] },
+      phase,
+    );
   }
-  await transition(ctx, id, "running", ran.outcome);
+  phase.transition("running", ran.outcome);
   const kind =
     ran.outcome === "succeeded" ? "completed" : ran.outcome === "cancelled" ? "cancelled" : "failed";
-  await emit(ctx, id, {
+  phase.event({
     kind,
     subject: id,
     state: ran.outcome,
@@ -252,7 +283,7 @@ async function recordRun(
     toolExecutionId: id,
     ...(kind === "failed" ? { reason: ran.outcome === "timed_out" ? "timeout" : "nonzero_exit" } : {}),
   });
-  return finish(ctx, request, started, { ...facts, ran, runMs });
+  return finish(ctx, request, started, { ...facts, ran, runMs }, phase);
 }
 
 interface Ending extends RunFacts {
@@ -262,12 +293,16 @@ interface Ending extends RunFacts {
   runMs?: number;
 }
 
-/** Builds, validates and records the ToolExecutionResult: the one record every call ends with. */
+/**
+ * Builds, validates and records the ToolExecutionResult — the one record every call ends with —
+ * together with what `phase` holds (the transition that ended the call, its event).
+ */
 async function finish(
   ctx: ExecutorContext,
   request: ToolExecutionRequest,
   started: Date,
   end: Ending,
+  phase: Phase,
 ): Promise<ToolCallOutcome> {
   const ended = ctx.now();
   const traceparent = request.correlation.traceparent;
@@ -301,10 +336,9 @@ async function finish(
     throw new Error(
       `executor built an invalid ToolExecutionResult: ${checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`,
     );
-  await ctx.store.append(request.toolExecutionId, "result", checked.value);
-  await ctx.audit.append("result", request.toolExecutionId, checked.value);
+  phase.record("result", checked.value);
   if (end.outcome === "denied" || end.outcome === "unavailable") {
-    await emit(ctx, request.toolExecutionId, {
+    phase.event({
       kind: "failed",
       subject: request.toolExecutionId,
       state: end.outcome,
@@ -314,6 +348,7 @@ async function finish(
       ...(end.decision ? { decisionId: end.decision.decisionId } : {}),
     });
   }
+  await phase.commit();
   return { kind: "finished", result: checked.value };
 }
 
@@ -368,23 +403,27 @@ async function expire(
     resolution: "expired",
     resolvedAt: ctx.now().toISOString(),
   };
-  await ctx.store.append(request.toolExecutionId, "approval_resolution", resolution);
-  await ctx.audit.append("approval_resolution", request.toolExecutionId, resolution);
-  await transition(ctx, request.toolExecutionId, "awaiting_approval", "denied", {
-    reason: "approval_expired",
-  });
-  return finish(ctx, request, started, {
-    outcome: "denied",
-    reasons: [
-      {
-        code: "approval_expired",
-        message: `approval ${approval.approvalRequestId} expired at ${approval.expiresAt} without a resolution`,
-        policy: "executor",
-      },
-    ],
-    approvalRequestId: approval.approvalRequestId,
-    ...(decision ? { decision } : {}),
-  });
+  const phase = new Phase(ctx, request.toolExecutionId)
+    .record("approval_resolution", resolution)
+    .transition("awaiting_approval", "denied", { reason: "approval_expired" });
+  return finish(
+    ctx,
+    request,
+    started,
+    {
+      outcome: "denied",
+      reasons: [
+        {
+          code: "approval_expired",
+          message: `approval ${approval.approvalRequestId} expired at ${approval.expiresAt} without a resolution`,
+          policy: "executor",
+        },
+      ],
+      approvalRequestId: approval.approvalRequestId,
+      ...(decision ? { decision } : {}),
+    },
+    phase,
+  );
 }
 
 export { expire as expireToolCall, finish as finishToolCall };

@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { appendLine, openForAppend, usingHandle } from "../store/append-file.js";
+import { appendLines, openForAppend, usingHandle } from "../store/append-file.js";
 import { ensureDirectory } from "../store/durable-fs.js";
 import { StateError } from "../store/errors.js";
 import { withFileLock } from "../store/file-lock.js";
@@ -13,7 +13,7 @@ import { checkHead, type HeadCheck } from "./head-check.js";
 import { readHeadFile, writeHeadFile } from "./head-file.js";
 import { auditPaths } from "./layout.js";
 import { GENESIS_HASH, hashRecord } from "./record-hash.js";
-import type { AuditLog, AuditLogOptions, AuditRecord } from "./types.js";
+import type { AuditLog, AuditLogOptions, AuditRecord, NewAuditRecord } from "./types.js";
 
 /**
  * The hash-chained audit log in `dir` (`audit.jsonl` + `audit.head.json`), safe to append to from
@@ -49,14 +49,16 @@ class FileAuditLog implements AuditLog {
     this.#paths = auditPaths(dir);
   }
 
-  append(type: string, subject: string, data: unknown): Promise<AuditRecord> {
+  async append(type: string, subject: string, data: unknown): Promise<AuditRecord> {
+    const [record] = await this.appendMany([{ type, subject, data }]);
+    return record as AuditRecord;
+  }
+
+  appendMany(entries: readonly NewAuditRecord[]): Promise<AuditRecord[]> {
     return this.#operations.run(async () => {
-      if (typeof type !== "string" || type === "") {
-        throw new StateError("record_invalid", "audit record type must be a non-empty string");
-      }
-      if (typeof subject !== "string")
-        throw new StateError("record_invalid", "audit subject must be a string");
-      const value = toJsonValue(data);
+      // Check and convert every record before taking the lock: a bad one refuses the whole batch.
+      const values = checkedRecords(entries);
+      if (values.length === 0) return [];
       return this.#underLock(async (handle, { size, last, damage }) => {
         // Never chain onto a log that fails its own checks: that would bury the evidence.
         if (damage !== null) {
@@ -65,18 +67,25 @@ class FileAuditLog implements AuditLog {
             `refusing to append to a damaged audit log: ${damage}; run verifyAuditLog`,
           );
         }
-        const unsigned = {
-          seq: (last?.seq ?? 0) + 1,
-          at: new Date().toISOString(),
-          type,
-          subject,
-          data: value,
-        };
-        const chained = { ...unsigned, prevHash: last?.hash ?? GENESIS_HASH };
-        const record = { ...chained, hash: hashRecord(chained) };
-        await appendLine(handle, size, serializeAuditRecord(record), this.fsync);
-        await this.#writeHead(record);
-        return record;
+        const at = new Date().toISOString();
+        const records: AuditRecord[] = [];
+        let previous = last;
+        for (const { type, subject, data } of values) {
+          const chained = {
+            seq: (previous?.seq ?? 0) + 1,
+            at,
+            type,
+            subject,
+            data,
+            prevHash: previous?.hash ?? GENESIS_HASH,
+          };
+          previous = { ...chained, hash: hashRecord(chained) };
+          records.push(previous);
+        }
+        await appendLines(handle, size, records.map(serializeAuditRecord).join(""), this.fsync);
+        // One head update for the batch: the head is a checkpoint, and naming the last record is enough.
+        await this.#writeHead(previous as AuditRecord);
+        return records;
       });
     });
   }
@@ -151,10 +160,23 @@ class FileAuditLog implements AuditLog {
     try {
       await writeHeadFile(this.#paths.head, { seq: record.seq, hash: record.hash }, this.fsync);
     } catch (thrown) {
-      // The line is durable and chained; the head only lags, which is harmless and repaired next time.
+      // The lines are durable and chained; the head only lags, which is harmless and repaired next time.
       throw new StateError("write_failed", `seq ${record.seq} was written but its head was not: ${thrown}`);
     }
   }
+}
+
+/** Each record's type, subject and data as JSON (what will be hashed), or `record_invalid`. */
+function checkedRecords(entries: readonly NewAuditRecord[]): NewAuditRecord[] {
+  if (!Array.isArray(entries)) throw new StateError("record_invalid", "audit records must be an array");
+  return entries.map((entry: NewAuditRecord) => {
+    const { type, subject, data } = (entry ?? {}) as Partial<NewAuditRecord>;
+    if (typeof type !== "string" || type === "") {
+      throw new StateError("record_invalid", "audit record type must be a non-empty string");
+    }
+    if (typeof subject !== "string") throw new StateError("record_invalid", "audit subject must be a string");
+    return { type, subject, data: toJsonValue(data) };
+  });
 }
 
 /** Why appending after `last` would extend a damaged log, or null. */

@@ -8,5 +8,6 @@ export type {
   AuditRecord,
   AuditRecovery,
   AuditVerification,
+  NewAuditRecord,
 } from "./types.js";
 export { verifyAuditLog } from "./verify.js";

@@ -14,9 +14,23 @@ export interface AuditRecord {
   hash: string;
 }
 
+/** A record to append: the log gives it its seq, time and hashes. */
+export interface NewAuditRecord {
+  type: string;
+  subject: string;
+  data: unknown;
+}
+
 export interface AuditLog {
   /** Atomic, chained to the previous record, and durable once it resolves. */
   append(type: string, subject: string, data: unknown): Promise<AuditRecord>;
+  /**
+   * Several records, chained one after another, as one append: one lock, one write, one fsync and
+   * one head update (naming the last of them). Every record is checked before anything is written; a
+   * failed write is cut back, so the log gets all of them or none, and no other writer's record lands
+   * between them. Durable once it resolves. [] for [].
+   */
+  appendMany(entries: readonly NewAuditRecord[]): Promise<AuditRecord[]>;
   read(): Promise<AuditRecord[]>;
   /** Waits for appends in flight; later calls fail with `closed`. */
   close(): Promise<void>;
@@ -26,7 +40,7 @@ export interface AuditLog {
 export interface AuditRecovery {
   /** Bytes of a torn last line that were cut off. */
   droppedBytes: number;
-  /** Set when the head file lagged one record behind the log (a crash between the two writes). */
+  /** Set when the head file lagged behind the log (a crash between an append's two writes). */
   headAdvancedTo: number | null;
 }
 

@@ -31,16 +31,17 @@ export async function openExisting(path: string): Promise<FileHandle | null> {
 }
 
 /**
- * Append one whole line in one write (looping only if the kernel writes less), then fsync.
- * On failure the file is cut back to `sizeBefore`, so a failed append never leaves half a line.
+ * Append whole lines — one record or a batch — in one write (looping only if the kernel writes
+ * less), then one fsync. On failure the file is cut back to `sizeBefore`, so a failed append never
+ * leaves half a line, nor a part of a batch.
  */
-export async function appendLine(
+export async function appendLines(
   handle: FileHandle,
   sizeBefore: number,
-  line: string,
+  lines: string,
   fsync: boolean,
 ): Promise<void> {
-  const bytes = Buffer.from(line, "utf8");
+  const bytes = Buffer.from(lines, "utf8");
   try {
     for (let written = 0; written < bytes.length; ) {
       const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);

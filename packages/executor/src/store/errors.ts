@@ -11,7 +11,9 @@ export type StateErrorCode =
   /** The record cannot be stored: its type (or subject) is not a non-empty string, or its data is not JSON. */
   | "record_invalid"
   /** The operating system refused a write; nothing was appended. */
-  | "write_failed";
+  | "write_failed"
+  /** An append that named the seq it must start at (`expectSeq`) found the stream elsewhere; nothing was appended. */
+  | "conflict";
 
 /** A typed failure: callers branch on `code`, people read `message`. */
 export class StateError extends Error {

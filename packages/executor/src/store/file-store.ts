@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { appendLine, openExisting, openForAppend, usingHandle } from "./append-file.js";
+import { appendLines, openExisting, openForAppend, usingHandle } from "./append-file.js";
 import { ensureDirectory } from "./durable-fs.js";
 import { StateError } from "./errors.js";
 import { withFileLock } from "./file-lock.js";
@@ -10,7 +10,14 @@ import { type RecoveredTail, recoverTail, splitLines } from "./jsonl-tail.js";
 import { OperationTracker } from "./operation-tracker.js";
 import { parseStoredRecord, serializeStoredRecord } from "./stored-record.js";
 import { assertStreamName, isStreamName } from "./stream-name.js";
-import type { FileStore, FileStoreOptions, StoredRecord, StreamRecovery } from "./types.js";
+import type {
+  AppendOptions,
+  FileStore,
+  FileStoreOptions,
+  NewRecord,
+  StoredRecord,
+  StreamRecovery,
+} from "./types.js";
 
 const STREAM_SUFFIX = ".jsonl";
 
@@ -40,25 +47,38 @@ class JsonlFileStore implements FileStore {
     return this.#recovered;
   }
 
-  append(stream: string, type: string, data: unknown): Promise<StoredRecord> {
+  async append(stream: string, type: string, data: unknown): Promise<StoredRecord> {
+    const [record] = await this.appendMany(stream, [{ type, data }]);
+    return record as StoredRecord;
+  }
+
+  appendMany(
+    stream: string,
+    entries: readonly NewRecord[],
+    options: AppendOptions = {},
+  ): Promise<StoredRecord[]> {
     return this.#operations.run(async () => {
       assertStreamName(stream);
-      if (typeof type !== "string" || type === "") {
-        throw new StateError("record_invalid", "record type must be a non-empty string");
-      }
-      const value = toJsonValue(data);
+      // Check and convert every record before taking the lock: a bad one refuses the whole batch.
+      const values = checkedRecords(entries);
+      if (values.length === 0) return [];
+      const { expectSeq } = options;
       return this.#locked(stream, async () => {
         const handle = await openForAppend(this.#streamPath(stream), this.fsync);
         return usingHandle(handle, async () => {
           const tail = await this.#recoverTail(stream, handle);
-          const record = {
-            seq: nextSeq(stream, tail.lastLine),
-            at: new Date().toISOString(),
-            type,
-            data: value,
-          };
-          await appendLine(handle, tail.size, serializeStoredRecord(record), this.fsync);
-          return record;
+          const first = nextSeq(stream, tail.lastLine);
+          if (expectSeq !== undefined && first !== expectSeq) {
+            throw new StateError(
+              "conflict",
+              `stream ${stream}: expected to append at seq ${expectSeq}, but the next seq is ${first}`,
+              { stream, expectSeq, nextSeq: first },
+            );
+          }
+          const at = new Date().toISOString();
+          const records = values.map(({ type, data }, index) => ({ seq: first + index, at, type, data }));
+          await appendLines(handle, tail.size, records.map(serializeStoredRecord).join(""), this.fsync);
+          return records;
         });
       });
     });
@@ -112,6 +132,18 @@ class JsonlFileStore implements FileStore {
     }
     return tail;
   }
+}
+
+/** Each record's type and its data as JSON (what will be stored), or `record_invalid`. */
+function checkedRecords(entries: readonly NewRecord[]): NewRecord[] {
+  if (!Array.isArray(entries)) throw new StateError("record_invalid", "records must be an array");
+  return entries.map((entry: NewRecord) => {
+    const { type, data } = (entry ?? {}) as Partial<NewRecord>;
+    if (typeof type !== "string" || type === "") {
+      throw new StateError("record_invalid", "record type must be a non-empty string");
+    }
+    return { type, data: toJsonValue(data) };
+  });
 }
 
 /** Continue from the last record; never guess past a line that is not one. */
