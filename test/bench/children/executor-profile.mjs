@@ -190,10 +190,11 @@ for (const fsync of [true, false]) {
     const { store, audit } = executor.context;
     /** @type {{ op: string, stream: string, ms: number }[]} */
     let calls = [];
+    // append() delegates to appendMany(), so wrapping appendMany counts every write once.
     for (const [object, name] of /** @type {const} */ ([
-      [store, "append"],
+      [store, "appendMany"],
       [store, "read"],
-      [audit, "append"],
+      [audit, "appendMany"],
     ])) {
       const original = /** @type {Function} */ (object[name]).bind(object);
       /** @type {any} */ (object)[name] = async (/** @type {unknown[]} */ ...args) => {
@@ -202,8 +203,8 @@ for (const fsync of [true, false]) {
           return await original(...args);
         } finally {
           calls.push({
-            op: `${object === store ? "store" : "audit"}.${name}`,
-            stream: String(args[object === store ? 0 : 1]),
+            op: `${object === store ? "store" : "audit"}.${name === "read" ? "read" : "append"}`,
+            stream: String(object === store ? args[0] : /** @type {any} */ (args[0])?.[0]?.subject),
             ms: performance.now() - t,
           });
         }
