@@ -10,7 +10,9 @@ import {
   type WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
 import type { Decision, Evaluation, PolicyError, PolicyRuntime } from "@workspace-ops/policy";
-import { type GovernanceState, recentUsage } from "./governance.js";
+import type { ExecutorContext } from "./context.js";
+import { type GovernanceState, readGovernance, recentUsage } from "./governance.js";
+import { newId } from "./ids.js";
 import type { Store } from "./store/index.js";
 
 export interface DecideContext {
@@ -100,3 +102,62 @@ export const unavailableReason = (error: PolicyError): Reason => ({
   message: error.message.slice(0, 4096),
   policy: "executor",
 });
+
+export type Decided = { ok: true; decision: ToolExecutionDecision } | { ok: false; reason: Reason };
+
+/**
+ * Loads the policy, evaluates it over the governance state and returns the decision record. Every
+ * failure — no bundle, a trap, a result that is not a decision — is a reason, never an allow.
+ */
+export async function decideRecorded(
+  ctx: ExecutorContext,
+  subjectId: string,
+  traceparent: string,
+  evaluate: (decide: DecideContext) => Promise<Evaluation>,
+): Promise<Decided> {
+  const policy = await ctx.policy();
+  if (!policy.ok) return { ok: false, reason: unavailableReason(policy.error) };
+  const governance = await readGovernance(ctx.store);
+  const evaluation = await evaluate({ policy: policy.runtime, store: ctx.store, governance, now: ctx.now() });
+  if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
+  try {
+    return { ok: true, decision: decisionRecord(evaluation, subjectId, traceparent) };
+  } catch (error) {
+    if (!(error instanceof MalformedDecision)) throw error;
+    return {
+      ok: false,
+      reason: { code: "decision_malformed", message: error.message.slice(0, 4096), policy: "executor" },
+    };
+  }
+}
+
+/** The ApprovalRequest for a call or operation the policy parked, checked against its contract. */
+export function approvalRequestFor(
+  ctx: ExecutorContext,
+  facts: {
+    subjectId: string;
+    actor: Principal;
+    decision: ToolExecutionDecision;
+    summary: ApprovalRequest["summary"];
+    traceparent: string;
+  },
+): ApprovalRequest {
+  const now = ctx.now();
+  const approval: ApprovalRequest = {
+    kind: "ApprovalRequest",
+    apiVersion: "workspace-ops.dev/v1",
+    approvalRequestId: newId("apr"),
+    toolExecutionId: facts.subjectId,
+    decisionId: facts.decision.decisionId,
+    requestedBy: facts.actor,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ctx.approvalTtlSeconds * 1000).toISOString(),
+    reasons: facts.decision.reasons,
+    summary: facts.summary,
+    traceparent: facts.traceparent,
+  };
+  const checked = validate("ApprovalRequest", approval);
+  if (!checked.ok)
+    throw new Error(`executor built an invalid ApprovalRequest: ${checked.errors[0]?.message}`);
+  return approval;
+}

@@ -1,7 +1,6 @@
 // WorkspaceOperations: the same pipeline as a tool call, then a real handler per operation type.
 import {
   type AgentMachineProfile,
-  type ApprovalRequest,
   type ContainerExecutionRecord,
   type ContractError,
   type ExecutionCancelReference,
@@ -16,16 +15,10 @@ import {
 import { requestCancel, watchForCancel } from "./cancel.js";
 import { containerArgv, detectContainerRuntime } from "./containers.js";
 import { claim, currentState, type ExecutorContext, Phase, releaseClaim } from "./context.js";
-import {
-  decideOperation,
-  decisionRecord,
-  MalformedDecision,
-  type Reason,
-  unavailableReason,
-} from "./decide.js";
+import { approvalRequestFor, type Decided, decideOperation, decideRecorded, type Reason } from "./decide.js";
 import { exportDiagnostics } from "./diagnostics.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import { readGovernance, recordGovernance } from "./governance.js";
+import { recordGovernance } from "./governance.js";
 import { isReserved, newId, reservedStreams } from "./ids.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
@@ -137,71 +130,38 @@ async function decideAndHandle(
   return handle(ctx, stored, "pending", decision, phase);
 }
 
-type Decided = { ok: true; decision: ToolExecutionDecision } | { ok: false; reason: Reason };
-
-async function decide(
+const decide = (
   ctx: ExecutorContext,
   operation: WorkspaceOperationContract,
   actor: Principal,
-): Promise<Decided> {
-  const policy = await ctx.policy();
-  if (!policy.ok) return { ok: false, reason: unavailableReason(policy.error) };
-  const governance = await readGovernance(ctx.store);
-  const evaluation = await decideOperation(
-    { policy: policy.runtime, store: ctx.store, governance, now: ctx.now() },
-    operation,
-    actor,
+): Promise<Decided> =>
+  decideRecorded(ctx, operation.workspaceOperation.operationId, operation.audit.traceparent, (d) =>
+    decideOperation(d, operation, actor),
   );
-  if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
-  const id = operation.workspaceOperation.operationId;
-  try {
-    return { ok: true, decision: decisionRecord(evaluation, id, operation.audit.traceparent) };
-  } catch (error) {
-    if (!(error instanceof MalformedDecision)) throw error;
-    return {
-      ok: false,
-      reason: { code: "decision_malformed", message: error.message.slice(0, 4096), policy: "executor" },
-    };
-  }
-}
 
-/** The ApprovalRequest for an operation the policy parked, checked against its contract. */
+/** An operation's approval shows its first step (the one the approver most needs to see). */
 function approvalRequest(
   ctx: ExecutorContext,
   operation: WorkspaceOperationContract,
   actor: Principal,
   decision: ToolExecutionDecision,
-): ApprovalRequest {
-  const now = ctx.now();
+) {
   const first =
     operation.artifact.kind === "LocalAgentExecution"
       ? (operation.artifact as LocalAgentExecution).steps[0]
       : undefined;
-  const approval = {
-    kind: "ApprovalRequest",
-    apiVersion: "workspace-ops.dev/v1",
-    approvalRequestId: newId("apr"),
-    toolExecutionId: operation.workspaceOperation.operationId,
-    decisionId: decision.decisionId,
-    requestedBy: actor,
-    requestedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + ctx.approvalTtlSeconds * 1000).toISOString(),
-    reasons: decision.reasons,
+  const type = operation.workspaceOperation.operationType;
+  return approvalRequestFor(ctx, {
+    subjectId: operation.workspaceOperation.operationId,
+    actor,
+    decision,
     summary: {
-      tool: {
-        kind: "shell",
-        name: first?.argv[0] ?? operation.workspaceOperation.operationType,
-        argv: first?.argv ?? [operation.workspaceOperation.operationType],
-      },
+      tool: { kind: "shell", name: first?.argv[0] ?? type, argv: first?.argv ?? [type] },
       cwd: first?.cwd ?? ".",
       workspaceId: operation.workspaceOperation.workspace.workspaceId,
     },
     traceparent: operation.audit.traceparent,
-  };
-  const checked = validate("ApprovalRequest", approval);
-  if (!checked.ok)
-    throw new Error(`executor built an invalid ApprovalRequest: ${checked.errors[0]?.message}`);
-  return checked.value as ApprovalRequest;
+  });
 }
 
 /** Ends the operation: the transition, its event and the outcome, with what `phase` holds, in one append. */

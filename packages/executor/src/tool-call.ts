@@ -9,16 +9,9 @@ import {
 } from "@workspace-ops/contracts";
 import { watchForCancel } from "./cancel.js";
 import { claim, currentState, type ExecutorContext, Phase, releaseClaim } from "./context.js";
-import {
-  decideToolCall,
-  decisionRecord,
-  MalformedDecision,
-  type Reason,
-  unavailableReason,
-} from "./decide.js";
+import { approvalRequestFor, type Decided, decideRecorded, decideToolCall, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import { readGovernance } from "./governance.js";
-import { isReserved, newId, reservedStreams, traceIdOf } from "./ids.js";
+import { isReserved, reservedStreams, traceIdOf } from "./ids.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
 import { isStateError } from "./store/index.js";
@@ -116,56 +109,23 @@ async function decideAndRun(
   return run(ctx, request, "pending", started, { decision }, phase);
 }
 
-type Decided = { ok: true; decision: ToolExecutionDecision } | { ok: false; reason: Reason };
-
-async function decide(ctx: ExecutorContext, request: ToolExecutionRequest): Promise<Decided> {
-  const policy = await ctx.policy();
-  if (!policy.ok) return { ok: false, reason: unavailableReason(policy.error) };
-  const governance = await readGovernance(ctx.store);
-  const evaluation = await decideToolCall(
-    { policy: policy.runtime, store: ctx.store, governance, now: ctx.now() },
-    request,
+const decide = (ctx: ExecutorContext, request: ToolExecutionRequest): Promise<Decided> =>
+  decideRecorded(ctx, request.toolExecutionId, request.correlation.traceparent, (d) =>
+    decideToolCall(d, request),
   );
-  if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
-  try {
-    return {
-      ok: true,
-      decision: decisionRecord(evaluation, request.toolExecutionId, request.correlation.traceparent),
-    };
-  } catch (error) {
-    if (!(error instanceof MalformedDecision)) throw error;
-    return {
-      ok: false,
-      reason: { code: "decision_malformed", message: error.message.slice(0, 4096), policy: "executor" },
-    };
-  }
-}
 
-/** The ApprovalRequest for a call the policy parked, checked against its contract. */
-function approvalRequest(
+const approvalRequest = (
   ctx: ExecutorContext,
   request: ToolExecutionRequest,
   decision: ToolExecutionDecision,
-): ApprovalRequest {
-  const now = ctx.now();
-  const approval: ApprovalRequest = {
-    kind: "ApprovalRequest",
-    apiVersion: "workspace-ops.dev/v1",
-    approvalRequestId: newId("apr"),
-    toolExecutionId: request.toolExecutionId,
-    decisionId: decision.decisionId,
-    requestedBy: request.context.actor,
-    requestedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + ctx.approvalTtlSeconds * 1000).toISOString(),
-    reasons: decision.reasons,
+) =>
+  approvalRequestFor(ctx, {
+    subjectId: request.toolExecutionId,
+    actor: request.context.actor,
+    decision,
     summary: { tool: request.tool, cwd: request.context.cwd, workspaceId: request.context.workspaceId },
     traceparent: request.correlation.traceparent,
-  };
-  const checked = validate("ApprovalRequest", approval);
-  if (!checked.ok)
-    throw new Error(`executor built an invalid ApprovalRequest: ${checked.errors[0]?.message}`);
-  return approval;
-}
+  });
 
 interface RunFacts {
   decision?: ToolExecutionDecision;
