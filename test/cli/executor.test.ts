@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { repoRoot, wsops } from "./run-cli.js";
 
 const bin = join(repoRoot, "packages/cli/bin/wsops.js");
@@ -31,7 +31,12 @@ function background(args: string[], cwd: string) {
 async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    let value: T | undefined;
+    try {
+      value = probe();
+    } catch {
+      // A line read while it was being written: look again.
+    }
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
@@ -97,10 +102,14 @@ describe("wsops exec", () => {
   it("cancel from another process ends the whole process group and records the cancel", async () => {
     const dir = workspace();
     const running = background(["exec", "--json", "--", "tail", "-f", "notes.txt"], dir);
+    // A failing assertion must not leave the tail -f behind.
+    onTestFinished(() => {
+      running.child.kill("SIGKILL");
+    });
     const id = await until(() => {
-      const streams = join(dir, ".wsops/streams");
-      if (!existsSync(streams)) return undefined;
-      const file = readFileSync(join(dir, ".wsops/audit.jsonl"), "utf8");
+      const audit = join(dir, ".wsops/audit.jsonl");
+      if (!existsSync(audit)) return undefined;
+      const file = readFileSync(audit, "utf8");
       const started = file.split("\n").find((l) => l.includes('"dev.workspace-ops.operation.started"'));
       return started ? (JSON.parse(started).subject as string) : undefined;
     }, "the command to start");
