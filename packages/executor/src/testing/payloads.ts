@@ -26,7 +26,8 @@ export function toolCall(
       surface: "cli",
       cwd: extra.cwd ?? ".",
     },
-    tool: { kind: "shell", name: argv[0] ?? "x", argv },
+    // The contract's Identifier has no "/": an absolute argv[0] is named by its base name.
+    tool: { kind: "shell", name: (argv[0] ?? "x").split("/").pop() || "x", argv },
     correlation: { traceparent },
   };
 }
