@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startWorker } from "../store/testdata/run-worker.mjs";
+import { runTogether, startWorker } from "../store/testdata/run-worker.mjs";
 import { openAuditLog } from "./audit-log.js";
 import type { AuditRecovery } from "./types.js";
 import { verifyAuditLog } from "./verify.js";
@@ -21,10 +21,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("audit log appendMany across processes", () => {
   it("chains 4 processes × 100 concurrent batches of 5 into one unbroken log of 2000", async () => {
-    const workers = Array.from({ length: 4 }, () => startWorker(worker, ["batches", dir, "100"]));
-    await Promise.all(workers.map((w) => w.ready));
-    for (const w of workers) w.go(); // all four start appending together
-    const exits = await Promise.all(workers.map((w) => w.exited));
+    const exits = await runTogether(worker, ["batches", dir, "100"], 4);
     expect(exits.map(({ code, signal, stderr }) => ({ code, signal, stderr }))).toEqual(
       Array(4).fill({ code: 0, signal: null, stderr: "" }),
     );

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openFileStore } from "./file-store.js";
-import { startWorker } from "./testdata/run-worker.mjs";
+import { runTogether, startWorker } from "./testdata/run-worker.mjs";
 import type { StreamRecovery } from "./types.js";
 
 const worker = fileURLToPath(new URL("./testdata/store-worker.mjs", import.meta.url));
@@ -20,10 +20,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("file store appendMany across processes", () => {
   it("numbers 4 processes × 100 concurrent batches of 5 to one stream 1..2000, each batch unbroken", async () => {
-    const workers = Array.from({ length: 4 }, () => startWorker(worker, ["batches", dir, "shared", "100"]));
-    await Promise.all(workers.map((w) => w.ready));
-    for (const w of workers) w.go(); // all four start appending together
-    const exits = await Promise.all(workers.map((w) => w.exited));
+    const exits = await runTogether(worker, ["batches", dir, "shared", "100"], 4);
     expect(exits.map(({ code, signal, stderr }) => ({ code, signal, stderr }))).toEqual(
       Array(4).fill({ code: 0, signal: null, stderr: "" }),
     );

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openFileStore } from "./file-store.js";
-import { startWorker } from "./testdata/run-worker.mjs";
+import { runTogether, startWorker } from "./testdata/run-worker.mjs";
 import type { StreamRecovery } from "./types.js";
 
 const worker = fileURLToPath(new URL("./testdata/store-worker.mjs", import.meta.url));
@@ -21,10 +21,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("file store across processes", () => {
   it("numbers 4 processes × 500 concurrent appends to one stream 1..2000 with no gaps", async () => {
-    const workers = Array.from({ length: 4 }, () => startWorker(worker, ["burst", dir, "shared", "500"]));
-    await Promise.all(workers.map((w) => w.ready));
-    for (const w of workers) w.go(); // all four start appending together
-    const exits = await Promise.all(workers.map((w) => w.exited));
+    const exits = await runTogether(worker, ["burst", dir, "shared", "500"], 4);
     expect(exits.map(({ code, signal, stderr }) => ({ code, signal, stderr }))).toEqual(
       Array(4).fill({ code: 0, signal: null, stderr: "" }),
     );

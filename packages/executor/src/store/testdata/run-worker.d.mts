@@ -16,3 +16,5 @@ export interface Worker {
 }
 
 export function startWorker(script: string, args: string[]): Worker;
+
+export function runTogether(script: string, args: string[], count: number): Promise<WorkerExit[]>;

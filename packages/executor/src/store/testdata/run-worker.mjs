@@ -37,3 +37,15 @@ export function startWorker(script, args) {
     lines: () => stdout.split("\n").slice(0, -1),
   };
 }
+
+/**
+ * Starts `count` workers, waits until every one is ready, releases them at the same moment (so their
+ * appends really contend), and resolves with how each exited.
+ * @param {string} script @param {string[]} args @param {number} count
+ */
+export async function runTogether(script, args, count) {
+  const workers = Array.from({ length: count }, () => startWorker(script, args));
+  await Promise.all(workers.map((w) => w.ready));
+  for (const w of workers) w.go();
+  return Promise.all(workers.map((w) => w.exited));
+}
