@@ -5,7 +5,7 @@ import { defaultBundleDir } from "@workspace-ops/policy";
 import { describe, expect, it } from "vitest";
 import { repoRoot, wsops } from "./run-cli.js";
 
-const fixture = (name: string) => join(repoRoot, "policies/fixtures", name);
+const fixture = (name: string) => join(repoRoot, "policy-fixtures", name);
 const inputOf = (name: string) => JSON.stringify(JSON.parse(readFileSync(fixture(name), "utf8")).input);
 const dir = mkdtempSync(join(tmpdir(), "wsops-cli-policy-"));
 

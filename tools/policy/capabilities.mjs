@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
-// Writes policies/capabilities.json: the builtins a policy may call, which is exactly what the
+// Writes packages/policy/capabilities.json: the builtins a policy may call, which is exactly what the
 // in-process runtime provides — the opa-wasm SDK's own list (native WASM plus its JS builtins), plus
 // the host builtins @workspace-ops/policy implements itself (their declarations come from the pinned
 // OPA). `opa build --capabilities` then refuses any other builtin at build time.
@@ -17,7 +17,7 @@ export const hostBuiltins = ["time.now_ns", "time.parse_rfc3339_ns"];
 const compileTime = ["rego.metadata.chain", "rego.metadata.rule"];
 
 const root = new URL("../../", import.meta.url).pathname;
-export const capabilitiesFile = join(root, "policies/capabilities.json");
+export const capabilitiesFile = join(root, "packages/policy/capabilities.json");
 
 export async function buildCapabilities() {
   const require = createRequire(join(root, "packages/policy/package.json"));
@@ -45,9 +45,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const content = await buildCapabilities();
   const same = existsSync(capabilitiesFile) && readFileSync(capabilitiesFile, "utf8") === content;
   if (check && !same) {
-    console.error("policies/capabilities.json is out of date: run node tools/policy/capabilities.mjs");
+    console.error("packages/policy/capabilities.json is out of date: run node tools/policy/capabilities.mjs");
     process.exit(1);
   }
   if (!check && !same) writeFileSync(capabilitiesFile, content);
-  console.log(`policies/capabilities.json: ${same ? "up to date" : "written"}`);
+  console.log(`packages/policy/capabilities.json: ${same ? "up to date" : "written"}`);
 }

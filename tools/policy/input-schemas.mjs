@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
-// Writes policies/schemas/<entrypoint>_input.json: the input document of each policy entrypoint,
-// built from the contract schemas, for `opa check --strict --schema policies/schemas`. OPA cannot
+// Writes tools/policy/input-schemas/<entrypoint>_input.json: the input document of each policy entrypoint,
+// built from the contract schemas, for `opa check --strict --schema tools/policy/input-schemas`. OPA cannot
 // follow https $refs (and must never fetch them), so every $ref is inlined; conditional keywords,
 // which OPA's type checker does not read, are dropped.
 //   node tools/policy/input-schemas.mjs [--check]
@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { commonId, loadContracts, repoRoot } from "../codegen/contracts.mjs";
 
-const outDir = join(repoRoot, "policies/schemas");
+const outDir = join(repoRoot, "tools/policy/input-schemas");
 const dropped = new Set([
   "$id",
   "$schema",
@@ -136,10 +136,10 @@ for (const [name, schema] of Object.entries(inputs)) {
 }
 if (check && stale.length) {
   console.error(
-    `policies/schemas out of date (${stale.join(", ")}): run node tools/policy/input-schemas.mjs`,
+    `tools/policy/input-schemas out of date (${stale.join(", ")}): run node tools/policy/input-schemas.mjs`,
   );
   process.exit(1);
 }
 console.log(
-  `policies/schemas: ${stale.length ? (check ? "stale" : `wrote ${stale.join(", ")}`) : "up to date"}`,
+  `tools/policy/input-schemas: ${stale.length ? (check ? "stale" : `wrote ${stale.join(", ")}`) : "up to date"}`,
 );

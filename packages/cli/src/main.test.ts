@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Io } from "./io.js";
-import { main } from "./main.js";
+import { main, version } from "./main.js";
+import { commands } from "./registry.js";
 
 function memoryIo(stdin = "") {
   const out = { stdout: "", stderr: "" };
@@ -63,5 +64,34 @@ describe("main", () => {
     expect(out.stderr).toBe(
       "wsops validate: internal error: stdin exploded (set WSOPS_DEBUG=1 for details)\n",
     );
+  });
+
+  it("prints the version for --version and -V", async () => {
+    for (const flag of ["--version", "-V"]) {
+      const { io, out } = memoryIo();
+      expect(await main([flag], io)).toBe(0);
+      expect(out.stdout).toBe(`wsops ${version()}\n`);
+      expect(version()).toMatch(/^\d+\.\d+\.\d+/);
+    }
+  });
+
+  it.each(Object.keys(commands))(
+    "prints %s's own usage for --help and -h, and runs nothing",
+    async (name) => {
+      for (const flag of ["--help", "-h"]) {
+        const { io, out } = memoryIo();
+        expect(await main([name, flag], io)).toBe(0);
+        expect(out.stdout).toMatch(/^Usage:/);
+        expect(out.stdout).toContain(`wsops ${name}`);
+        expect(out.stderr).toBe("");
+      }
+    },
+  );
+
+  it("leaves --help after -- to the command being run", async () => {
+    const { io, out } = memoryIo();
+    // exec with an unknown mode fails on the flag, proving --help after -- was not taken as ours.
+    expect(await main(["exec", "--mode", "nope", "--", "ls", "--help"], io)).toBe(2);
+    expect(out.stderr.split("\n")[0]).toBe("wsops exec: --mode: must be governed, observe or disabled");
   });
 });

@@ -1,70 +1,63 @@
-import { execCommand, execUsage } from "./commands/exec.js";
-import { operationsCommand, operationsUsage } from "./commands/operations.js";
-import { policyCommand, policyUsage } from "./commands/policy.js";
-import { validateCommand, validateUsage } from "./commands/validate.js";
+import { readFileSync } from "node:fs";
 import { ExitCode } from "./exit-codes.js";
 import { type Io, processIo, UsageError } from "./io.js";
+import { commands } from "./registry.js";
 
 export { ExitCode } from "./exit-codes.js";
 export type { Io } from "./io.js";
 
-type Command = { run: (argv: string[], io: Io) => Promise<number>; usage: string; summary: string };
-
-const commands: Record<string, Command> = {
-  validate: {
-    run: validateCommand,
-    usage: validateUsage,
-    summary: "validate JSON payloads against the contracts",
-  },
-  policy: { run: policyCommand, usage: policyUsage, summary: "build, test and evaluate the Rego policies" },
-  exec: { run: execCommand, usage: execUsage, summary: "run one governed tool call (a pre-tool-use hook)" },
-  ...Object.fromEntries(
-    (
-      [
-        ["submit", "run a WorkspaceOperationContract"],
-        ["status", "state of a tool execution or operation"],
-        ["logs", "records of a tool execution or operation (--follow)"],
-        ["approve", "approve a pending approval request"],
-        ["deny", "deny a pending approval request"],
-        ["resume", "run an approved call that nobody was waiting for"],
-        ["cancel", "cancel a running or pending call or operation"],
-        ["audit", "audit verify: check the hash-chained audit log"],
-      ] as const
-    ).map(([name, summary]) => [
-      name,
-      { run: (argv: string[], io: Io) => operationsCommand(name, argv, io), usage: operationsUsage, summary },
-    ]),
-  ),
-};
-
-const mainUsage = `Usage: wsops <command> [options]
+const mainUsage = () => `Usage: wsops <command> [options]
 
 Commands:
 ${Object.entries(commands)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join("\n")}
 
-Run "wsops <command> --help" for a command's options. Exit codes: 0 ok, 1 problems found, 2 usage or
-internal error.
+Run "wsops <command> --help" for a command's options; "wsops --version" for the version.
+Exit codes: 0 ok, 1 problems found, 2 usage or internal error (docs/cli.md lists each command's own).
 `;
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** --help or -h among a command's own flags (not after "--", where they belong to the command it runs). */
+function asksForHelp(argv: readonly string[]): boolean {
+  const dash = argv.indexOf("--");
+  return (dash === -1 ? argv : argv.slice(0, dash)).some((a) => a === "--help" || a === "-h");
+}
 
 /** Runs wsops with the given arguments; resolves to the exit code. Never throws. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(mainUsage);
+    io.stdout(mainUsage());
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  const command = commands[name];
-  if (!command) {
-    io.stderr(`wsops: unknown command "${name}"\n\n${mainUsage}`);
+  if (name === "--version" || name === "-V") {
+    io.stdout(`wsops ${version()}\n`);
+    return ExitCode.ok;
+  }
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
+    io.stderr(`wsops: unknown command "${name}"\n\n${mainUsage()}`);
     return ExitCode.usage;
   }
+  let usage = "";
   try {
+    const command = await entry.load();
+    usage = command.usage;
+    if (asksForHelp(rest)) {
+      io.stdout(usage);
+      return ExitCode.ok;
+    }
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`wsops ${name}: ${error.message}\n\n${command.usage}`);
+      io.stderr(`wsops ${name}: ${error.message}\n\n${usage}`);
       return ExitCode.usage;
     }
     // A bug, not the user's mistake: say so briefly; the stack only on request.

@@ -31,7 +31,7 @@ describe("time.parse_rfc3339_ns", () => {
 describe("host builtins", () => {
   it("are exactly the ones policies/capabilities.json declares beyond the SDK's", () => {
     const capabilities = JSON.parse(
-      readFileSync(new URL("../../../policies/capabilities.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../capabilities.json", import.meta.url), "utf8"),
     ) as { builtins: { name: string }[] };
     const sdkEntry = createRequire(import.meta.url).resolve("@open-policy-agent/opa-wasm");
     const sdk = JSON.parse(

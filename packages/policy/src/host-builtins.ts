@@ -1,4 +1,4 @@
-// Builtins the compiled policies call back into the host for. policies/capabilities.json declares
+// Builtins the compiled policies call back into the host for. packages/policy/capabilities.json declares
 // exactly these beside the SDK's own (tools/policy/capabilities.mjs); a test keeps the lists equal.
 
 const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-](\d{2}):(\d{2}))$/;

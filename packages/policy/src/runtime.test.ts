@@ -7,7 +7,7 @@ import { findOpa } from "./authoring/opa.js";
 import { PolicyRuntime } from "./runtime.js";
 
 const here = new URL(".", import.meta.url).pathname;
-const capabilities = join(here, "../../../policies/capabilities.json");
+const capabilities = join(here, "../capabilities.json");
 let bundleDir = "";
 
 beforeAll(async () => {

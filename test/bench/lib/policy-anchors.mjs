@@ -9,10 +9,9 @@ import { performance } from "node:perf_hooks";
 
 /**
  * What OPA must not load from policies/ when it reads the Rego source as `-d policies`: the package
- * build's own list (packages/policy/src/authoring/build.ts `loadIgnores`). `schemas` holds JSON Schemas
- * for the inputs, which OPA would otherwise load as data (and fail to merge).
+ * build's own list (packages/policy/src/authoring/build.ts `loadIgnores`).
  */
-export const opaIgnores = ["*_test.rego", "fixtures", "schemas", "capabilities.json", ".*"];
+export const opaIgnores = ["*_test.rego", ".*"];
 
 /** @param {string} policiesDir */
 export function opaLoadArgs(policiesDir) {

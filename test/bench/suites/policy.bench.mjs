@@ -2,7 +2,7 @@
 // @workspace-ops/policy's PolicyRuntime against three ways of evaluating the same Rego, side by side in
 // one run, on the tool-execution entrypoint with one realistic input.
 //
-// The input: policies/fixtures/tool_execution/allow-old-and-foreign-usage-ignored.json, the richest
+// The input: policy-fixtures/tool_execution/allow-old-and-foreign-usage-ignored.json, the richest
 // realistic "allow" among the fixtures (request with a token estimate, profile, model binding and three
 // usage records the budget rules walk and time-parse; 2.6 kB of JSON). No fixture carries grants as well
 // as a binding and usage.
@@ -50,8 +50,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
 const policiesDir = join(root, "policies");
 const fixtureFile = join(
-  policiesDir,
-  "fixtures",
+  root,
+  "policy-fixtures",
   "tool_execution",
   "allow-old-and-foreign-usage-ignored.json",
 );

@@ -2,23 +2,30 @@
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BundleManifest } from "../bundle.js";
 import { sha256 } from "../bundle.js";
 import { entrypoints } from "../entrypoints.js";
 import { type AuthoringError, runOpa } from "./opa.js";
 import { readTarGz } from "./tar.js";
 
-/** What OPA must not load from policies/ (it reads every JSON file in the tree as data). */
-export const loadIgnores = ["*_test.rego", "fixtures", "schemas", "capabilities.json", ".*"] as const;
+/**
+ * What OPA must not load from policies/: tests, and hidden files and folders (editor and tool
+ * config). policies/ holds only the library, so fixtures, input schemas and capabilities live beside it.
+ */
+export const loadIgnores = ["*_test.rego", ".*"] as const;
+
+/** The builtins the in-process runtime implements, shipped with this package. */
+export const defaultCapabilities = fileURLToPath(new URL("../../capabilities.json", import.meta.url));
 
 export interface BuildOptions {
   opa: string;
-  /** The policies/ folder: Rego, data.json files and capabilities.json. */
+  /** The policies/ folder: Rego and data.json files only. */
   policiesDir: string;
   outDir: string;
   /** Defaults to the library's entrypoints. */
   entrypoints?: readonly string[];
-  /** Defaults to capabilities.json in policiesDir. */
+  /** Defaults to this package's capabilities.json (what the runtime implements). */
   capabilities?: string;
 }
 
@@ -41,7 +48,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       "-t",
       "wasm",
       "--capabilities",
-      options.capabilities ?? join(policiesDir, "capabilities.json"),
+      options.capabilities ?? defaultCapabilities,
       ...wanted.flatMap((e) => ["-e", e]),
       // Only Rego and data.json are the library: not tests, fixtures, capabilities or tool config.
       ...loadIgnores.flatMap((pattern) => ["--ignore", pattern]),

@@ -2,7 +2,7 @@
 // evaluators — OPA's Go evaluator (opa eval) and the WASM runtime — against the expected decision.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { PolicyRuntime } from "../runtime.js";
 import { buildBundle, loadIgnores } from "./build.js";
@@ -35,6 +35,7 @@ export interface PolicyTestReport {
 export interface CheckOptions {
   opa: string;
   policiesDir: string;
+  /** Default: policy-fixtures/ beside policiesDir. */
   fixturesDir?: string;
   /** Minimum statement coverage of `opa test`, in percent. */
   threshold?: number;
@@ -142,7 +143,7 @@ export async function checkPolicies(options: CheckOptions): Promise<PolicyTestRe
   const opaTest = await runOpaTests(opa, policiesDir, threshold);
   if ("code" in opaTest) return opaTest;
 
-  const loaded = await loadFixtures(options.fixturesDir ?? join(policiesDir, "fixtures"));
+  const loaded = await loadFixtures(options.fixturesDir ?? join(dirname(policiesDir), "policy-fixtures"));
   if (!loaded.ok) return loaded.error;
   const bundleDir = await mkdtemp(join(tmpdir(), "wsops-policy-bundle-"));
   try {

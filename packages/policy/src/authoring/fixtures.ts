@@ -1,4 +1,4 @@
-// Decision fixtures: policies/fixtures/<entrypoint>/<case>.json = { description, entrypoint, input, expected }.
+// Decision fixtures: policy-fixtures/<entrypoint>/<case>.json = { description, entrypoint, input, expected }.
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { z } from "zod";
