@@ -17,6 +17,11 @@ const manifestSchema = z
       "policy.wasm": z.string().regex(/^sha256:[0-9a-f]{64}$/),
       "data.json": z.string().regex(/^sha256:[0-9a-f]{64}$/),
     }),
+    /** Digest of the policy sources the bundle was built from, so tools can tell a stale bundle. */
+    sourceDigest: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/)
+      .optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { BundleManifest } from "../bundle.js";
 import { sha256 } from "../bundle.js";
 import { entrypoints } from "../entrypoints.js";
+import { policySourceDigest } from "./freshness.js";
 import { type AuthoringError, runOpa } from "./opa.js";
 import { readTarGz } from "./tar.js";
 
@@ -80,6 +81,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
       opaVersion: version,
       entrypoints: [...wanted],
       files: files_,
+      sourceDigest: await policySourceDigest(policiesDir),
     };
     const staged = join(work, "out");
     await mkdir(staged);

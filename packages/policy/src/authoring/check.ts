@@ -4,15 +4,40 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { entrypoints } from "../entrypoints.js";
 import { PolicyRuntime } from "../runtime.js";
 import { buildBundle, loadIgnores } from "./build.js";
 import { type Fixture, loadFixtures } from "./fixtures.js";
+import { jsonDiff } from "./json-diff.js";
 import { type AuthoringError, runOpa } from "./opa.js";
+
+/** One failing case of a table-driven test package (its `failures` rule, its `_cases` input). */
+export interface TableCaseFailure {
+  name: string;
+  /** The case's input as the table states it (`_cases[name].input`); null when the package has none. */
+  input: unknown;
+  expected: unknown;
+  actual: unknown;
+  /** Compact diff: "- " lines only expected has, "+ " lines only actual has. */
+  diff: string[];
+}
+
+export interface OpaTestFailure {
+  /** data.<package>.<test>. */
+  name: string;
+  location: string;
+  output: string;
+  /** For a table-driven package (one with a `failures` rule): each failing case. */
+  cases: TableCaseFailure[];
+}
 
 export interface OpaTestResult {
   passed: number;
-  failed: { name: string; location: string; output: string }[];
-  coverage: number;
+  /** Every test, passed or not, by its full name. */
+  tests: string[];
+  failed: OpaTestFailure[];
+  /** Statement coverage in percent; null when it could not be measured because tests fail. */
+  coverage: number | null;
   threshold: number;
 }
 
@@ -39,10 +64,14 @@ export interface CheckOptions {
   fixturesDir?: string;
   /** Minimum statement coverage of `opa test`, in percent. */
   threshold?: number;
+  /** Entrypoints to build; default: those the fixtures name, else the library's. */
+  entrypoints?: readonly string[];
 }
 
 // The same files the bundle is built from, so Go and WASM evaluate the same library and data.
 const ignore = loadIgnores.flatMap((pattern) => ["--ignore", pattern]);
+
+const hiddenOnly = loadIgnores.filter((p) => p !== "*_test.rego").flatMap((pattern) => ["--ignore", pattern]);
 
 export async function runOpaTests(
   opa: string,
@@ -50,12 +79,10 @@ export async function runOpaTests(
   threshold: number,
 ): Promise<OpaTestResult | AuthoringError> {
   // opa test needs the _test.rego files, so it ignores everything else build ignores.
-  const testIgnores = loadIgnores
-    .filter((p) => p !== "*_test.rego")
-    .flatMap((pattern) => ["--ignore", pattern]);
-  const tests = await runOpa(opa, ["test", "--format", "json", ...testIgnores, policiesDir]);
+  const tests = await runOpa(opa, ["test", "--format", "json", ...hiddenOnly, policiesDir]);
   let results: {
     name: string;
+    package?: string;
     location?: { file: string; row: number };
     fail?: boolean;
     error?: unknown;
@@ -70,25 +97,67 @@ export async function runOpaTests(
       pointer: "",
     };
   }
-  const failed = results
-    .filter((r) => r.fail || r.error)
-    .map((r) => ({
-      name: r.name,
+  const fullName = (r: { name: string; package?: string }) => (r.package ? `${r.package}.${r.name}` : r.name);
+  const failed: OpaTestFailure[] = [];
+  const casesOf = new Map<string, Promise<TableCaseFailure[]>>();
+  for (const r of results.filter((x) => x.fail || x.error)) {
+    const pkg = r.package ?? "";
+    if (pkg && !casesOf.has(pkg)) casesOf.set(pkg, tableFailures(opa, policiesDir, pkg));
+    failed.push({
+      name: fullName(r),
       location: r.location ? `${r.location.file}:${r.location.row}` : "",
       output: r.error ? JSON.stringify(r.error) : (r.output ?? ""),
-    }));
-  const cov = await runOpa(opa, ["test", "--coverage", ...testIgnores, policiesDir]);
-  let coverage: number;
-  try {
-    coverage = (JSON.parse(cov.stdout) as { coverage: number }).coverage;
-  } catch {
-    return {
-      code: "opa_failed",
-      message: `opa test --coverage failed:\n${(cov.stderr || cov.stdout).trim()}`,
-      pointer: "",
-    };
+      cases: pkg ? await (casesOf.get(pkg) as Promise<TableCaseFailure[]>) : [],
+    });
   }
-  return { passed: results.length - failed.length, failed, coverage, threshold };
+  // With a failing test opa prints no coverage report: coverage is unknown, the rest still runs.
+  let coverage: number | null = null;
+  if (failed.length === 0) {
+    const cov = await runOpa(opa, ["test", "--coverage", ...hiddenOnly, policiesDir]);
+    try {
+      coverage = (JSON.parse(cov.stdout) as { coverage: number }).coverage;
+    } catch {
+      return {
+        code: "opa_failed",
+        message: `opa test --coverage failed:\n${(cov.stderr || cov.stdout).trim()}`,
+        pointer: "",
+      };
+    }
+  }
+  return {
+    passed: results.length - failed.length,
+    tests: results.map(fullName),
+    failed,
+    coverage,
+    threshold,
+  };
+}
+
+/**
+ * The failing cases of a table-driven test package: its `failures` rule maps each failing case's name to
+ * {expected, actual} (docs/policies.md, "Reading a failure"), its `_cases` holds each case's input.
+ */
+async function tableFailures(opa: string, policiesDir: string, pkg: string): Promise<TableCaseFailure[]> {
+  const evaluate = async (ref: string): Promise<unknown> => {
+    const run = await runOpa(opa, ["eval", "--format", "json", ...hiddenOnly, "-d", policiesDir, ref]);
+    try {
+      return JSON.parse(run.stdout).result?.[0]?.expressions?.[0]?.value;
+    } catch {
+      return undefined;
+    }
+  };
+  const failures = await evaluate(`${pkg}.failures`);
+  if (typeof failures !== "object" || failures === null || Array.isArray(failures)) return [];
+  const cases = (await evaluate(`${pkg}._cases`)) as Record<string, { input?: unknown }> | undefined;
+  return Object.entries(failures as Record<string, { expected?: unknown; actual?: unknown }>)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, { expected, actual }]) => ({
+      name,
+      input: cases?.[name]?.input ?? null,
+      expected,
+      actual,
+      diff: jsonDiff(expected, actual),
+    }));
 }
 
 /** Evaluates every fixture with `opa eval`, one process per entrypoint. */
@@ -147,7 +216,13 @@ export async function checkPolicies(options: CheckOptions): Promise<PolicyTestRe
   if (!loaded.ok) return loaded.error;
   const bundleDir = await mkdtemp(join(tmpdir(), "wsops-policy-bundle-"));
   try {
-    const built = await buildBundle({ opa, policiesDir, outDir: bundleDir });
+    const named = [...new Set(loaded.fixtures.map((f) => f.entrypoint))].sort();
+    const built = await buildBundle({
+      opa,
+      policiesDir,
+      outDir: bundleDir,
+      entrypoints: options.entrypoints ?? (named.length ? named : entrypoints),
+    });
     if (!built.ok) return built.error;
     const runtime = await PolicyRuntime.load(bundleDir);
     if (!runtime.ok)
@@ -165,7 +240,11 @@ export async function checkPolicies(options: CheckOptions): Promise<PolicyTestRe
       if (!isDeepStrictEqual(fromGo, wasm)) problems.push("go ≠ wasm");
       return { fixture, go: fromGo, wasm, ok: problems.length === 0, problems };
     });
-    const ok = opaTest.failed.length === 0 && opaTest.coverage >= threshold && fixtures.every((f) => f.ok);
+    const ok =
+      opaTest.failed.length === 0 &&
+      opaTest.coverage !== null &&
+      opaTest.coverage >= threshold &&
+      fixtures.every((f) => f.ok);
     return { ok, opaTest, fixtures };
   } finally {
     await rm(bundleDir, { recursive: true, force: true });

@@ -5,8 +5,22 @@ export {
   type CheckOptions,
   checkPolicies,
   type FixtureResult,
+  type OpaTestFailure,
   type OpaTestResult,
   type PolicyTestReport,
+  type TableCaseFailure,
 } from "./check.js";
 export { type Fixture, loadFixtures } from "./fixtures.js";
-export { type AuthoringError, findOpa, opaMissing, runOpa } from "./opa.js";
+export { bundleFreshness, type Freshness, holdsRego, policySourceDigest } from "./freshness.js";
+export { jsonDiff } from "./json-diff.js";
+export { type LintOptions, type LintProblem, lintPolicies } from "./lint.js";
+export {
+  type AuthoringError,
+  findOpa,
+  findOpaLocation,
+  locateOpa,
+  type OpaLocation,
+  opaMissing,
+  runOpa,
+  supportedOpa,
+} from "./opa.js";

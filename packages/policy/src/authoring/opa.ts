@@ -1,7 +1,8 @@
-// Finding and running the pinned OPA binary (installed by tools/opa/install.mjs into .tools/bin).
+// Finding and running OPA: $WSOPS_OPA_BIN, else .tools/bin/opa in this or a parent directory (the
+// pinned build of tools/opa/install.mjs), else `opa` on PATH — and checking that it speaks OPA v1.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
 
 export interface OpaRun {
   code: number | null;
@@ -10,27 +11,116 @@ export interface OpaRun {
 }
 
 export interface AuthoringError {
-  code: "opa_missing" | "opa_failed" | "build_failed" | "fixture_invalid" | "bundle_invalid";
+  code:
+    | "opa_missing"
+    | "opa_unsupported"
+    | "opa_failed"
+    | "build_failed"
+    | "fixture_invalid"
+    | "bundle_invalid";
   message: string;
   pointer: string;
 }
 
-/** WSOPS_OPA_BIN, else .tools/bin/opa in this or a parent directory, else null. */
-export function findOpa(from: string = process.cwd()): string | null {
-  const fromEnv = process.env.WSOPS_OPA_BIN;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, ".tools/bin/opa");
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return null;
+/** OPA versions the library and the WASM runtime are built and tested with: v1 syntax, ABI 1.2+. */
+export const supportedOpa = { major: 1, minMinor: 0 } as const;
+
+const isExecutable = (path: string): boolean => {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
+};
+
+export interface OpaLocation {
+  path: string;
+  /** Where it was found. */
+  source: "WSOPS_OPA_BIN" | ".tools/bin" | "PATH";
+}
+
+/**
+ * $WSOPS_OPA_BIN (which must exist when set), else .tools/bin/opa in `from` or a parent directory,
+ * else the first `opa` on PATH; null when there is none. The version is not checked here (see locateOpa).
+ */
+export function findOpa(from: string = process.cwd()): string | null {
+  return findOpaLocation(from)?.path ?? null;
+}
+
+export function findOpaLocation(from: string = process.cwd()): OpaLocation | null {
+  const fromEnv = process.env.WSOPS_OPA_BIN;
+  if (fromEnv)
+    return isExecutable(resolve(fromEnv)) ? { path: resolve(fromEnv), source: "WSOPS_OPA_BIN" } : null;
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const candidate = join(dir, ".tools/bin/opa");
+    if (isExecutable(candidate)) return { path: candidate, source: ".tools/bin" };
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = dir ? join(dir, "opa") : "";
+    if (candidate && isExecutable(candidate)) return { path: candidate, source: "PATH" };
+  }
+  return null;
 }
 
 export const opaMissing: AuthoringError = {
   code: "opa_missing",
-  message: "no OPA binary: run `node tools/opa/install.mjs` (npm run build does) or set WSOPS_OPA_BIN",
+  message:
+    "no OPA binary: set WSOPS_OPA_BIN, or run `node tools/opa/install.mjs` in the workspace-ops repository (it builds .tools/bin/opa), or put opa v1 on PATH",
   pointer: "",
 };
+
+/** The OPA to use, with its version checked: v1.x (OPA v1 syntax and the WASM ABI the runtime needs). */
+export async function locateOpa(
+  from: string = process.cwd(),
+): Promise<{ ok: true; opa: OpaLocation & { version: string } } | { ok: false; error: AuthoringError }> {
+  const found = findOpaLocation(from);
+  if (!found) {
+    const fromEnv = process.env.WSOPS_OPA_BIN;
+    return fromEnv
+      ? {
+          ok: false,
+          error: { ...opaMissing, message: `WSOPS_OPA_BIN=${fromEnv} is not an executable file` },
+        }
+      : { ok: false, error: opaMissing };
+  }
+  let run: OpaRun;
+  try {
+    run = await runOpa(found.path, ["version"]);
+  } catch (error) {
+    return {
+      ok: false,
+      error: {
+        code: "opa_unsupported",
+        message: `${found.path} (from ${found.source}) does not run: ${(error as Error).message}`,
+        pointer: "",
+      },
+    };
+  }
+  const version = /^Version:\s*v?(\d+)\.(\d+)\.(\d+)\S*/m.exec(run.stdout);
+  if (run.code !== 0 || !version)
+    return {
+      ok: false,
+      error: {
+        code: "opa_unsupported",
+        message: `${found.path} (from ${found.source}) is not OPA: \`opa version\` printed no version`,
+        pointer: "",
+      },
+    };
+  const [, major, minor] = version.map(Number);
+  if (major !== supportedOpa.major || (minor ?? 0) < supportedOpa.minMinor)
+    return {
+      ok: false,
+      error: {
+        code: "opa_unsupported",
+        message: `${found.path} (from ${found.source}) is OPA ${version[0].replace(/^Version:\s*/, "")}; workspace-ops needs OPA ${supportedOpa.major}.x (v1 syntax)`,
+        pointer: "",
+      },
+    };
+  return { ok: true, opa: { ...found, version: version[0].replace(/^Version:\s*v?/, "") } };
+}
 
 export function runOpa(opa: string, args: string[], input?: string): Promise<OpaRun> {
   return new Promise((resolve, reject) => {
