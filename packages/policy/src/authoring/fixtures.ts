@@ -8,11 +8,9 @@ const fixtureSchema = z
   .object({
     description: z.string().min(1),
     // A path under data (workspace_ops/tool_execution/decision): the library's, or a repository's own.
-    entrypoint: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/, {
-        error: "must be a path like pkg/rule",
-      }),
+    entrypoint: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/, {
+      error: "must be a path like pkg/rule",
+    }),
     input: z.record(z.string(), z.unknown()),
     expected: z.record(z.string(), z.unknown()),
   })
