@@ -1,6 +1,6 @@
 // Services in other languages validate these payloads too, so every example under examples/ must get the
 // same verdict from Python's jsonschema (Draft 2020-12, formats checked) as from @workspace-ops/contracts.
-// test/python/validate_examples.py does the Python side; `npm test` installs its pinned requirements into
+// packages/conformance/validators/validate_examples.py does the Python side; `npm test` installs its pinned requirements into
 // .tools/venv first (tools/setup/python.mjs).
 // The interpreter is $PYTHON when set, else .tools/venv/bin/python when present, else python3. A missing interpreter or jsonschema fails this test
 // (it never skips): a parity check that silently does not run proves nothing.
@@ -12,7 +12,7 @@ import { type ContractName, contractNames, validate } from "@workspace-ops/contr
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const script = "test/python/validate_examples.py";
+const script = "packages/conformance/validators/validate_examples.py";
 const installHint =
   "node tools/setup/python.mjs (npm test runs it), or pip install -r test/python/requirements.txt";
 const venvPython = join(root, ".tools/venv/bin/python");

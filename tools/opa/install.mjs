@@ -62,7 +62,7 @@ function run(file, args, opts = {}) {
 }
 
 /** Environment for go: module proxy only, no VCS, host binaries into GOBIN. */
-function goEnv(pins) {
+export function goEnv(pins) {
   const env = { ...process.env };
   for (const k of ["GOOS", "GOARCH", "GOFLAGS", "GONOPROXY", "GOPRIVATE", "GOINSECURE", "GOEXPERIMENT"])
     delete env[k];
@@ -156,7 +156,7 @@ async function installRegal(pins) {
 }
 
 // Cross-process lock so parallel build/test scripts don't run go install twice.
-async function withLock(fn) {
+export async function withLock(fn) {
   mkdirSync(TOOLS, { recursive: true });
   const deadline = Date.now() + 20 * 60 * 1000;
   let waited = false;

@@ -2,38 +2,48 @@
 """Validates every contract example with Python's jsonschema (Draft 2020-12).
 
 Services in other languages validate these payloads too, so the examples under
-examples/<Contract>/{valid,invalid}/*.json must get the same verdict here as from
-@workspace-ops/contracts (ajv). test/cross-language/python-parity.test.ts compares them.
+<examples>/<Contract>/{valid,invalid}/*.json must get the same verdict here as from
+@workspace-ops/contracts (ajv). `wsops conformance` (the cross-language check) and
+test/cross-language/python-parity.test.ts compare them.
 
-Every schema under contracts/ is registered by its $id in a referencing.Registry, so
-cross-file $refs resolve locally; nothing is fetched from the network. Formats are checked
+Every schema (*.json) under the contracts folder is registered by its $id in a
+referencing.Registry, so cross-file $refs resolve locally; nothing is fetched from the network. Formats are checked
 (Draft202012Validator.FORMAT_CHECKER); the script refuses to run when a format the contracts
 use has no checker installed, because that format would otherwise pass silently.
 
 Prints one JSON document to stdout:
   {"python": "3.x.y", "jsonschema": "4.x.y", "formats": [formats checked],
    "results": [{"contract", "file", "valid", "pointers", "errors"}]}
-where "file" is repo-relative, "pointers" are the RFC 6901 pointers of the error locations
+where "file" is relative to --root, "pointers" are the RFC 6901 pointers of the error locations
 ("" is the whole payload) and "errors" adds the failing keyword and message to each.
 
 Exit status: 0 when every example was validated, whatever the verdicts (they are data);
 2 when jsonschema or a format checker is missing, or a schema or example cannot be read.
 
-Usage: python3 test/python/validate_examples.py
+Usage: validate_examples.py [--contracts DIR] [--examples DIR] [--root DIR]
+(defaults: contracts/ and examples/ under --root, which defaults to the working directory)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import platform
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-ROOT = Path(__file__).resolve().parents[2]
-CONTRACTS = ROOT / "contracts"
-EXAMPLES = ROOT / "examples"
-INSTALL_HINT = "pip install -r test/python/requirements.txt"
+INSTALL_HINT = "pip install 'jsonschema[format-nongpl]' (workspace-ops pins it in test/python/requirements.txt)"
+
+_parser = argparse.ArgumentParser(description="Validate contract examples with Python's jsonschema.")
+_parser.add_argument("--root", default=".", help="paths in the output are relative to it")
+_parser.add_argument("--contracts", help="the schemas (default: ROOT/contracts)")
+_parser.add_argument("--examples", help="the examples (default: ROOT/examples)")
+_args = _parser.parse_args()
+ROOT = Path(_args.root).resolve()
+CONTRACTS = Path(_args.contracts).resolve() if _args.contracts else ROOT / "contracts"
+EXAMPLES = Path(_args.examples).resolve() if _args.examples else ROOT / "examples"
 
 
 def fail(message: str) -> NoReturn:
@@ -53,7 +63,7 @@ except ImportError as error:
 
 
 def rel(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
+    return Path(os.path.relpath(path, ROOT)).as_posix()
 
 
 def reject_constant(name: str) -> NoReturn:
@@ -88,7 +98,7 @@ def formats_used(node: Any, found: set[str]) -> set[str]:
 
 
 def load_schemas() -> tuple[Registry, dict[str, dict[str, Any]]]:
-    paths = sorted(CONTRACTS.glob("*/v*/*.schema.json"))
+    paths = sorted(CONTRACTS.glob("**/*.json"))
     if not paths:
         fail(f"no schemas found under {rel(CONTRACTS)}/")
     resources: list[tuple[str, Resource]] = []
@@ -159,6 +169,7 @@ def main() -> None:
             )
 
     document = {
+        "validator": f"jsonschema {version('jsonschema')} (Python {platform.python_version()})",
         "python": platform.python_version(),
         "jsonschema": version("jsonschema"),
         "formats": sorted(Draft202012Validator.FORMAT_CHECKER.checkers),

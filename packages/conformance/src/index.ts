@@ -1,0 +1,32 @@
+export { commandCheck } from "./checks/commands.js";
+export {
+  crossLanguageCheck,
+  findGoValidator,
+  findPython,
+  goValidatorName,
+  pointersAgree,
+  pythonScript,
+  runValidator,
+  type Validator,
+  type ValidatorReport,
+} from "./checks/cross-language.js";
+export { examplesCheck } from "./checks/examples.js";
+export { describeCase, policyLintCheck, policyTestChecks } from "./checks/policy.js";
+export { validationCheck } from "./checks/validation.js";
+export {
+  ConfigError,
+  type ConformanceConfig,
+  configFileName,
+  type DiffIgnore,
+  loadConfig,
+  type ResolvedConfig,
+} from "./config.js";
+export { type ConformanceOptions, checkIds, runConformance } from "./conformance.js";
+export {
+  type ContractsDiffOptions,
+  type ContractsDiffResult,
+  contractsDiff,
+  diffRuleCatalog,
+} from "./contracts-diff.js";
+export { GitError } from "./git.js";
+export type { CheckResult, Finding, Report, TestCase } from "./report/index.js";
