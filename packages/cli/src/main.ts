@@ -1,28 +1,22 @@
-import { readFileSync } from "node:fs";
 import { ExitCode } from "./exit-codes.js";
 import { type Io, processIo, UsageError } from "./io.js";
 import { commands } from "./registry.js";
+import { version } from "./version.js";
 
 export { ExitCode } from "./exit-codes.js";
 export type { Io } from "./io.js";
+export { version } from "./version.js";
 
 const mainUsage = () => `Usage: wsops <command> [options]
 
 Commands:
 ${Object.entries(commands)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
   .join("\n")}
 
 Run "wsops <command> --help" for a command's options; "wsops --version" for the version.
 Exit codes: 0 ok, 1 problems found, 2 usage or internal error (docs/cli.md lists each command's own).
 `;
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 /** --help or -h among a command's own flags (not after "--", where they belong to the command it runs). */
 function asksForHelp(argv: readonly string[]): boolean {

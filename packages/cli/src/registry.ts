@@ -48,4 +48,18 @@ export const commands: Record<string, CommandEntry> = {
   resume: { summary: "run an approved call that nobody was waiting for", load: executorCommand("resume") },
   cancel: { summary: "cancel a running or pending call or operation", load: executorCommand("cancel") },
   audit: { summary: "audit verify: check the hash-chained audit log", load: executorCommand("audit") },
+  contracts: {
+    summary: "contracts diff: breaking changes since a git revision",
+    load: async () => {
+      const m = await import("./commands/contracts.js");
+      return { run: m.contractsCommand, usage: m.contractsUsage };
+    },
+  },
+  conformance: {
+    summary: "every CI check in one run (examples, policies, parity, diff)",
+    load: async () => {
+      const m = await import("./commands/conformance.js");
+      return { run: m.conformanceCommand, usage: m.conformanceUsage };
+    },
+  },
 };

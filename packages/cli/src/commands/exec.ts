@@ -156,6 +156,7 @@ export async function execCommand(argv: string[], io: Io): Promise<number> {
       : {
           onOutput: (stream, chunk) => (stream === "stdout" ? io.stdout : io.stderr)(chunk.toString("utf8")),
         },
+    io,
   );
   try {
     const outcome = await executor.exec(request, {

@@ -1,6 +1,6 @@
 // Flags and helpers every executor command shares: where the workspace and its state live, the mode,
 // who is acting, where events go.
-import { basename, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { ContractError } from "@workspace-ops/contracts";
 import {
   Executor,
@@ -9,8 +9,10 @@ import {
   fileSink,
   stdoutSink,
 } from "@workspace-ops/executor";
+import { defaultBundleDir } from "@workspace-ops/policy";
 import { z } from "zod";
-import { UsageError } from "../io.js";
+import { type Io, UsageError } from "../io.js";
+import { staleBundleWarning } from "./stale-bundle.js";
 
 /** wsops exit codes of the executor commands (docs/cli.md), beyond 0/1/2. */
 export const ExecExit = {
@@ -94,7 +96,16 @@ export async function openExecutor(
     json?: boolean | undefined;
   },
   extra: Partial<ExecutorOptions> = {},
+  io?: Io,
 ): Promise<Executor> {
+  // The executor decides with the bundle it is given; an author who edited <workspace>/policies and
+  // did not rebuild would otherwise be governed by the old rules without a word.
+  if (io) {
+    const bundleDir = extra.bundleDir ?? defaultBundleDir;
+    const warning = await staleBundleWarning(bundleDir, join(workspaceOf(values), "policies"));
+    if (warning)
+      io.stderr(`wsops: warning: ${warning}; decisions come from ${bundleDir} (npm run build rebuilds it)\n`);
+  }
   const sinks =
     values.events === undefined
       ? []

@@ -131,6 +131,7 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
       : {
           onOutput: (stream, chunk) => (stream === "stdout" ? io.stdout : io.stderr)(chunk.toString("utf8")),
         },
+    io,
   );
   try {
     switch (name) {

@@ -1,11 +1,23 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { describeCase, policyTestChecks } from "@workspace-ops/conformance";
 import { defaultBundleDir, type Entrypoint, entrypoints, PolicyRuntime } from "@workspace-ops/policy";
-import { buildBundle, checkPolicies, findOpa, opaMissing } from "@workspace-ops/policy/authoring";
+import { buildBundle, checkPolicies, locateOpa } from "@workspace-ops/policy/authoring";
 import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Io, UsageError } from "../io.js";
+import {
+  formatHelp,
+  formatOf,
+  formatOptions,
+  formatSchema,
+  isReportFormat,
+  printReport,
+} from "../report-output.js";
+import { version } from "../version.js";
+import { staleBundleWarning } from "./stale-bundle.js";
 
 /** `wsops policy eval` exit codes beyond the common ones (docs/cli.md). */
 export const EvalExit = { allow: 0, deny: 1, approvalRequired: 3, noDecision: 4 } as const;
@@ -16,23 +28,31 @@ export const policyUsage = `Usage: wsops policy <build|test|eval> [options]
       Compile the Rego library to a WebAssembly bundle (policy.wasm, data.json, manifest.json with
       the sha256 of each) using the capabilities of the runtime. Defaults: --policies policies,
       --out policy-bundle.
-  wsops policy test [--policies DIR] [--fixtures DIR] [--threshold PERCENT] [--json]
+  wsops policy test [--policies DIR] [--fixtures DIR] [--threshold PERCENT] [--json | --format FORMAT]
       opa test with enforced coverage (default 90), then every decision fixture through OPA's Go
-      evaluator and the WASM runtime; expected, Go and WASM must agree. A failure shows the input,
-      the expected and the actual decisions.
-  wsops policy eval --input FILE [--entrypoint NAME] [--bundle DIR] [--json]
+      evaluator and the WASM runtime; expected, Go and WASM must agree. A failing table test shows
+      each failing case: its name, its input, and expected vs actual as a compact diff. A failing
+      fixture shows the input, the expected and both actual decisions. The fixtures run even when
+      a test fails.
+  wsops policy eval --input FILE [--entrypoint NAME] [--bundle DIR] [--policies DIR] [--rebuild] [--json]
       Print the decision for one input (FILE or - for standard input). Default entrypoint
-      ${entrypoints[0]}; default bundle: the one built into @workspace-ops/policy.
+      ${entrypoints[0]}; default bundle: the one built into @workspace-ops/policy. When the
+      policies folder (default ./policies) holds Rego that the bundle was not built from, a warning
+      says so; --rebuild builds the bundle from that folder first and decides with it.
 
-OPA comes from WSOPS_OPA_BIN or .tools/bin/opa (node tools/opa/install.mjs installs it).
+Options of test:
+${formatHelp}
+
+OPA comes from WSOPS_OPA_BIN, else .tools/bin/opa in this or a parent folder (node tools/opa/install.mjs
+installs the pinned one), else opa on PATH; it must be OPA 1.x.
 Exit codes: build/test 0 ok, 1 failures; eval 0 allow, 1 deny, 3 approval_required, 4 no decision
-(bundle refused, trap, undefined or malformed result); 2 usage or internal error.
+(bundle refused, trap, undefined or malformed result); 2 usage or internal error (or no usable OPA).
 `;
 
-const opaOrThrow = () => {
-  const opa = findOpa();
-  if (!opa) throw new UsageError(opaMissing.message);
-  return opa;
+const opaOrThrow = async () => {
+  const found = await locateOpa();
+  if (!found.ok) throw new UsageError(found.error.message);
+  return found.opa.path;
 };
 
 const json = (io: Io, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
@@ -49,7 +69,7 @@ async function build(argv: string[], io: Io): Promise<number> {
     }),
   );
   const result = await buildBundle({
-    opa: opaOrThrow(),
+    opa: await opaOrThrow(),
     policiesDir: resolve(values.policies),
     outDir: resolve(values.out),
   });
@@ -70,36 +90,57 @@ async function test(argv: string[], io: Io): Promise<number> {
       policies: { type: "string" },
       fixtures: { type: "string" },
       threshold: { type: "string" },
-      json: { type: "boolean" },
+      ...formatOptions,
     },
     z.object({
       policies: z.string().default("policies"),
       fixtures: z.string().optional(),
       threshold: z.coerce.number({ error: "must be a percentage" }).min(0).max(100).default(90),
-      json: z.boolean().optional(),
+      ...formatSchema,
     }),
   );
+  const format = formatOf(values);
+  const policiesDir = resolve(values.policies);
+  const fixturesDir = values.fixtures
+    ? resolve(values.fixtures)
+    : join(dirname(policiesDir), "policy-fixtures");
+  const started = performance.now();
   const report = await checkPolicies({
-    opa: opaOrThrow(),
-    policiesDir: resolve(values.policies),
-    ...(values.fixtures ? { fixturesDir: resolve(values.fixtures) } : {}),
+    opa: await opaOrThrow(),
+    policiesDir,
+    fixturesDir,
     threshold: values.threshold,
   });
   if ("code" in report) {
-    if (values.json) json(io, { ok: false, error: report });
+    if (format === "json") json(io, { ok: false, error: report });
     else io.stderr(`wsops policy test: ${report.message}\n`);
     return ExitCode.problems;
   }
-  if (values.json) {
+  if (isReportFormat(format)) {
+    const checks = policyTestChecks(report, {
+      root: process.cwd(),
+      fixturesDir,
+      durationMs: performance.now() - started,
+    });
+    printReport(io, format, { command: "wsops policy test", version: version(), checks });
+    return report.ok ? ExitCode.ok : ExitCode.problems;
+  }
+  if (format === "json") {
     json(io, report);
     return report.ok ? ExitCode.ok : ExitCode.problems;
   }
   const { opaTest, fixtures } = report;
+  const coverage =
+    opaTest.coverage === null ? "not measured (tests fail)" : `${opaTest.coverage.toFixed(1)}%`;
   io.stdout(
-    `opa test: ${opaTest.passed} passed, ${opaTest.failed.length} failed; coverage ${opaTest.coverage.toFixed(1)}% (threshold ${opaTest.threshold}%)\n`,
+    `opa test: ${opaTest.passed} passed, ${opaTest.failed.length} failed; coverage ${coverage} (threshold ${opaTest.threshold}%)\n`,
   );
-  for (const f of opaTest.failed) io.stdout(`  FAIL ${f.name} ${f.location}\n    ${f.output}\n`);
-  if (opaTest.coverage < opaTest.threshold)
+  for (const f of opaTest.failed) {
+    io.stdout(`  FAIL ${f.name} ${f.location}\n`);
+    if (f.cases.length === 0 && f.output) io.stdout(`    ${f.output}\n`);
+    for (const c of f.cases) io.stdout(`${describeCase(c).replace(/^/gm, "    ")}\n`);
+  }
+  if (opaTest.coverage !== null && opaTest.coverage < opaTest.threshold)
     io.stdout(`  FAIL coverage ${opaTest.coverage.toFixed(1)}% is below ${opaTest.threshold}%\n`);
   const bad = fixtures.filter((f) => !f.ok);
   io.stdout(`fixtures: ${fixtures.length - bad.length} of ${fixtures.length} agree (expected = Go = WASM)\n`);
@@ -121,15 +162,21 @@ async function evaluate(argv: string[], io: Io): Promise<number> {
       input: { type: "string" },
       entrypoint: { type: "string" },
       bundle: { type: "string" },
+      policies: { type: "string" },
+      rebuild: { type: "boolean" },
       json: { type: "boolean" },
     },
     z.object({
       input: z.string({ error: "is required: the input JSON file, or - for standard input" }),
       entrypoint: z.string().default(entrypoints[0]),
       bundle: z.string().optional(),
+      policies: z.string().optional(),
+      rebuild: z.boolean().optional(),
       json: z.boolean().optional(),
     }),
   );
+  if (values.rebuild && values.bundle)
+    throw new UsageError("--rebuild builds its own bundle; leave out --bundle");
   let text: string;
   try {
     text = values.input === "-" ? await io.readStdin() : await readFile(values.input, "utf8");
@@ -144,7 +191,28 @@ async function evaluate(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     throw new UsageError(`${values.input} is not JSON: ${(error as Error).message}`);
   }
-  const loaded = await PolicyRuntime.load(values.bundle ? resolve(values.bundle) : defaultBundleDir);
+  const policiesDir = resolve(values.policies ?? "policies");
+  let bundleDir = values.bundle ? resolve(values.bundle) : defaultBundleDir;
+  let rebuilt: string | null = null;
+  if (values.rebuild) {
+    rebuilt = await mkdtemp(join(tmpdir(), "wsops-policy-eval-"));
+    const built = await buildBundle({ opa: await opaOrThrow(), policiesDir, outDir: rebuilt });
+    if (!built.ok) {
+      await rm(rebuilt, { recursive: true, force: true });
+      if (values.json) json(io, { ok: false, error: built.error });
+      else io.stderr(`wsops policy eval: no decision: ${built.error.message}\n`);
+      return EvalExit.noDecision;
+    }
+    bundleDir = rebuilt;
+  } else {
+    const warning = await staleBundleWarning(bundleDir, policiesDir, values.policies !== undefined);
+    if (warning)
+      io.stderr(
+        `wsops policy eval: warning: ${warning}; rerun with --rebuild to decide with the folder's policies\n`,
+      );
+  }
+  const loaded = await PolicyRuntime.load(bundleDir);
+  if (rebuilt) await rm(rebuilt, { recursive: true, force: true });
   if (!loaded.ok) {
     if (values.json) json(io, { ok: false, error: loaded.error });
     else io.stderr(`wsops policy eval: no decision: ${loaded.error.code}: ${loaded.error.message}\n`);

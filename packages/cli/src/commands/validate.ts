@@ -1,19 +1,32 @@
+import { validationCheck } from "@workspace-ops/conformance";
 import { contractNames, validateDocument } from "@workspace-ops/contracts";
 import { defaultMaxBytes, type FileResult, validateFile } from "@workspace-ops/contracts/files";
 import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
+import { expandInputs } from "../inputs.js";
 import { type Io, UsageError } from "../io.js";
+import {
+  formatHelp,
+  formatOf,
+  formatOptions,
+  formatSchema,
+  isReportFormat,
+  printReport,
+} from "../report-output.js";
+import { version } from "../version.js";
 
-export const validateUsage = `Usage: wsops validate [--contract NAME] [--json] [--max-bytes N] FILE...
+export const validateUsage = `Usage: wsops validate [--contract NAME] [--json | --format FORMAT] [--max-bytes N] FILE|DIR|GLOB...
 
 Validates JSON payloads against the workspace-ops contracts. The contract is told from each
-payload's "kind" unless --contract names it. FILE "-" reads standard input.
+payload's "kind" unless --contract names it. FILE "-" reads standard input; a directory means every
+*.json file beneath it; a quoted glob ('examples/**/valid/*.json') every file it matches.
 
 Options:
   --contract NAME   validate every file against NAME (one of: ${contractNames.join(", ")})
-  --json            print {"results":[{file, contract, valid, errors:[{pointer, keyword, message, line, column}]}]}
   --max-bytes N     refuse files larger than N bytes (default ${defaultMaxBytes}, 16 MiB)
+${formatHelp}
+                    --json prints {"results":[{file, contract, valid, errors:[{pointer, keyword, message, line, column}]}]}
   -h, --help        show this help
 
 Exit codes: 0 all valid; 1 any invalid (including not JSON, or a kind that names no contract);
@@ -26,7 +39,7 @@ const flags = z.object({
       error: (issue) => `unknown contract ${JSON.stringify(issue.input)}; see the list below`,
     })
     .optional(),
-  json: z.boolean().optional(),
+  ...formatSchema,
   "max-bytes": z.coerce
     .number({ error: "must be a whole number of bytes" })
     .int({ error: "must be a whole number of bytes" })
@@ -40,7 +53,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     argv,
     {
       contract: { type: "string" },
-      json: { type: "boolean" },
+      ...formatOptions,
       "max-bytes": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -57,8 +70,9 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     ...(values["max-bytes"] ? { maxBytes: values["max-bytes"] } : {}),
   };
 
+  const started = performance.now();
   const results: FileResult[] = [];
-  for (const file of positionals) {
+  for (const file of await expandInputs(positionals)) {
     if (file === "-") {
       results.push({ file: "-", ...validateDocument(await io.readStdin(), options) });
     } else {
@@ -66,7 +80,11 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     }
   }
 
-  if (values.json) {
+  const format = formatOf(values);
+  if (isReportFormat(format)) {
+    const check = validationCheck(results, performance.now() - started);
+    printReport(io, format, { command: "wsops validate", version: version(), checks: [check] });
+  } else if (format === "json") {
     const json = results.map(({ file, contract, valid, errors }) => ({
       file,
       contract,
