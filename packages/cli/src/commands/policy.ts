@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { describeCase, policyTestChecks } from "@workspace-ops/conformance";
 import { defaultBundleDir, type Entrypoint, entrypoints, PolicyRuntime } from "@workspace-ops/policy";
 import { buildBundle, checkPolicies, locateOpa } from "@workspace-ops/policy/authoring";
@@ -136,7 +136,7 @@ async function test(argv: string[], io: Io): Promise<number> {
     `opa test: ${opaTest.passed} passed, ${opaTest.failed.length} failed; coverage ${coverage} (threshold ${opaTest.threshold}%)\n`,
   );
   for (const f of opaTest.failed) {
-    io.stdout(`  FAIL ${f.name} ${f.location}\n`);
+    io.stdout(`  FAIL ${f.name} ${f.location.startsWith("/") ? relative(process.cwd(), f.location) : f.location}\n`);
     if (f.cases.length === 0 && f.output) io.stdout(`    ${f.output}\n`);
     for (const c of f.cases) io.stdout(`${describeCase(c).replace(/^/gm, "    ")}\n`);
   }
