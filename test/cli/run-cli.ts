@@ -4,7 +4,10 @@ export const repoRoot = new URL("../../", import.meta.url).pathname;
 const bin = new URL("../../packages/cli/bin/wsops.js", import.meta.url).pathname;
 
 /** Runs the real wsops binary in a child process. */
-export function wsops(args: string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+export function wsops(
+  args: string[],
+  options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? repoRoot,
     input: options.input ?? "",
