@@ -12,6 +12,11 @@ export class UsageError extends Error {
   readonly exitCode = ExitCode.usage;
 }
 
+/** Something the machine lacks (no usable OPA): reported in one line, exit 2, without the usage. */
+export class SetupError extends Error {
+  readonly exitCode = ExitCode.usage;
+}
+
 // A reader that stops early (`wsops logs ID | head`) closes the pipe: that ends our output, not in a crash.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {

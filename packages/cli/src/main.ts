@@ -1,5 +1,5 @@
 import { ExitCode } from "./exit-codes.js";
-import { type Io, processIo, UsageError } from "./io.js";
+import { type Io, processIo, SetupError, UsageError } from "./io.js";
 import { commands } from "./registry.js";
 import { version } from "./version.js";
 
@@ -50,6 +50,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     return await command.run(rest, io);
   } catch (error) {
+    if (error instanceof SetupError) {
+      io.stderr(`wsops ${name}: ${error.message}\n`);
+      return ExitCode.usage;
+    }
     if (error instanceof UsageError) {
       io.stderr(`wsops ${name}: ${error.message}\n\n${usage}`);
       return ExitCode.usage;

@@ -7,7 +7,7 @@ import { buildBundle, checkPolicies, locateOpa } from "@workspace-ops/policy/aut
 import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
-import { type Io, UsageError } from "../io.js";
+import { type Io, SetupError, UsageError } from "../io.js";
 import {
   formatHelp,
   formatOf,
@@ -51,7 +51,7 @@ Exit codes: build/test 0 ok, 1 failures; eval 0 allow, 1 deny, 3 approval_requir
 
 const opaOrThrow = async () => {
   const found = await locateOpa();
-  if (!found.ok) throw new UsageError(found.error.message);
+  if (!found.ok) throw new SetupError(found.error.message);
   return found.opa.path;
 };
 
@@ -136,7 +136,9 @@ async function test(argv: string[], io: Io): Promise<number> {
     `opa test: ${opaTest.passed} passed, ${opaTest.failed.length} failed; coverage ${coverage} (threshold ${opaTest.threshold}%)\n`,
   );
   for (const f of opaTest.failed) {
-    io.stdout(`  FAIL ${f.name} ${f.location.startsWith("/") ? relative(process.cwd(), f.location) : f.location}\n`);
+    io.stdout(
+      `  FAIL ${f.name} ${f.location.startsWith("/") ? relative(process.cwd(), f.location) : f.location}\n`,
+    );
     if (f.cases.length === 0 && f.output) io.stdout(`    ${f.output}\n`);
     for (const c of f.cases) io.stdout(`${describeCase(c).replace(/^/gm, "    ")}\n`);
   }
