@@ -22,7 +22,7 @@ describe("main", () => {
     const { io, out } = memoryIo();
     expect(await main([], io)).toBe(2);
     expect(out.stdout).toMatch(
-      /^Usage: wsops <command> \[options\]\n\nCommands:\n {2}validate {3}validate JSON/,
+      /^Usage: wsops <command> \[options\]\n\nCommands:\n {2}validate {5}validate JSON/,
     );
   });
 
@@ -42,7 +42,7 @@ describe("main", () => {
     const { io, out } = memoryIo();
     expect(await main(["validate", "--help"], io)).toBe(0);
     expect(out.stdout.split("\n")[0]).toBe(
-      "Usage: wsops validate [--contract NAME] [--json] [--max-bytes N] FILE...",
+      "Usage: wsops validate [--contract NAME] [--json | --format FORMAT] [--max-bytes N] FILE|DIR|GLOB...",
     );
   });
 
