@@ -1,7 +1,7 @@
 // Reading files of another revision with git (argv only, no shell): what `contracts diff` compares.
 import { execFile } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
+import { readSchemaFiles } from "@workspace-ops/contracts/authoring";
 
 export interface GitRun {
   code: number;
@@ -78,22 +78,6 @@ export async function filesAtCommit(root: string, commit: string, dir: string): 
 
 /** The *.json files under `dir` in the working tree, with paths relative to `root`. */
 export async function filesOnDisk(root: string, dir: string): Promise<RevisionFile[]> {
-  const walk = async (at: string): Promise<string[]> => {
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = await readdir(at, { withFileTypes: true });
-    } catch {
-      return [];
-    }
-    const nested = await Promise.all(
-      entries.map((e) =>
-        e.isDirectory() ? walk(join(at, e.name)) : e.name.endsWith(".json") ? [join(at, e.name)] : [],
-      ),
-    );
-    return nested.flat();
-  };
-  const files = (await walk(resolve(dir))).sort();
-  return Promise.all(
-    files.map(async (file) => ({ path: toPosix(relative(root, file)), text: await readFile(file, "utf8") })),
-  );
+  const files = await readSchemaFiles(resolve(dir));
+  return files.map(({ path, text }) => ({ path: toPosix(relative(root, path)), text }));
 }

@@ -2,10 +2,9 @@
 // santhosh-tekuri/jsonschema give every example the same verdict, and place the errors of every invalid
 // one where ajv places them (the same pointer, or one level apart: see pointersAgree).
 import { spawn } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ExamplesReport } from "@workspace-ops/contracts/authoring";
+import { findTool } from "@workspace-ops/policy/authoring";
 import { type CheckResult, type Finding, statusOf, type TestCase } from "../report/index.js";
 
 /** The Python side, shipped with this package. */
@@ -30,43 +29,20 @@ export interface Validator {
   required: boolean;
 }
 
-const executable = (path: string) => {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** .tools/<rest> in `from` or a parent directory. */
-function inTools(from: string, rest: string): string | null {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (executable(join(dir, ".tools", rest))) return join(dir, ".tools", rest);
-    if (dirname(dir) === dir) return null;
-  }
-}
-
-const onPath = (name: string) =>
-  (process.env.PATH ?? "")
-    .split(delimiter)
-    .map((dir) => (dir ? join(dir, name) : ""))
-    .find((p) => p && executable(p)) ?? null;
-
 /** Python: the configured interpreter, $WSOPS_PYTHON, .tools/venv/bin/python, else python3 on PATH. */
-export function findPython(root: string, configured?: string): string | null {
-  if (configured) return resolve(root, configured);
-  if (process.env.WSOPS_PYTHON) return process.env.WSOPS_PYTHON;
-  return inTools(root, "venv/bin/python") ?? onPath("python3");
-}
+export const findPython = (root: string, configured?: string): string | null =>
+  findTool({ configured, envVar: "WSOPS_PYTHON", tools: "venv/bin/python", onPath: "python3", from: root })
+    ?.path ?? null;
 
 /** Go: the configured binary, $WSOPS_JSONSCHEMA_GO_BIN, .tools/bin/wsops-jsonschema-go, else PATH. */
-export function findGoValidator(root: string, configured?: string): string | null {
-  if (configured) return resolve(root, configured);
-  if (process.env.WSOPS_JSONSCHEMA_GO_BIN) return process.env.WSOPS_JSONSCHEMA_GO_BIN;
-  return inTools(root, `bin/${goValidatorName}`) ?? onPath(goValidatorName);
-}
+export const findGoValidator = (root: string, configured?: string): string | null =>
+  findTool({
+    configured,
+    envVar: "WSOPS_JSONSCHEMA_GO_BIN",
+    tools: `bin/${goValidatorName}`,
+    onPath: goValidatorName,
+    from: root,
+  })?.path ?? null;
 
 function run(
   argv: string[],

@@ -61,9 +61,9 @@ async function listFiles(dir: string, suffix: string): Promise<string[]> {
   return nested.flat().sort();
 }
 
-/** Reads the *.schema.json files under a folder (recursively), sorted by path. */
+/** Reads the schemas: every *.json file under a folder (recursively), sorted by path. */
 export async function readSchemaFiles(dir: string): Promise<{ path: string; text: string }[]> {
-  const files = await listFiles(dir, ".schema.json");
+  const files = await listFiles(dir, ".json");
   return Promise.all(files.map(async (path) => ({ path, text: await readFile(path, "utf8") })));
 }
 
@@ -82,7 +82,7 @@ export async function checkExamples(options: ExamplesOptions): Promise<ExamplesR
 
   const schemas: Record<string, unknown>[] = [];
   const files = await readSchemaFiles(options.contractsDir);
-  if (files.length === 0) problems.push(at(rel(options.contractsDir), "no *.schema.json files here"));
+  if (files.length === 0) problems.push(at(rel(options.contractsDir), "no *.json schema files here"));
   for (const { path, text } of files) {
     const syntax = checkJson(text, 512);
     if (syntax) problems.push(at(rel(path), `not JSON: ${syntax.message}`, syntax));

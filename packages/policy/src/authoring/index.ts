@@ -10,6 +10,7 @@ export {
   type PolicyTestReport,
   type TableCaseFailure,
 } from "./check.js";
+export { type FoundTool, findTool, isExecutable, type ToolLookup } from "./find-tool.js";
 export { type Fixture, loadFixtures } from "./fixtures.js";
 export { bundleFreshness, type Freshness, holdsRego, policySourceDigest } from "./freshness.js";
 export { jsonDiff } from "./json-diff.js";

@@ -1,8 +1,7 @@
 // Finding and running OPA: $WSOPS_OPA_BIN, else .tools/bin/opa in this or a parent directory (the
 // pinned build of tools/opa/install.mjs), else `opa` on PATH — and checking that it speaks OPA v1.
 import { spawn } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { type FoundTool, findTool } from "./find-tool.js";
 
 export interface OpaRun {
   code: number | null;
@@ -25,21 +24,7 @@ export interface AuthoringError {
 /** OPA versions the library and the WASM runtime are built and tested with: v1 syntax, ABI 1.2+. */
 export const supportedOpa = { major: 1, minMinor: 0 } as const;
 
-const isExecutable = (path: string): boolean => {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-export interface OpaLocation {
-  path: string;
-  /** Where it was found. */
-  source: "WSOPS_OPA_BIN" | ".tools/bin" | "PATH";
-}
+export type OpaLocation = FoundTool;
 
 /**
  * $WSOPS_OPA_BIN (which must exist when set), else .tools/bin/opa in `from` or a parent directory,
@@ -50,19 +35,7 @@ export function findOpa(from: string = process.cwd()): string | null {
 }
 
 export function findOpaLocation(from: string = process.cwd()): OpaLocation | null {
-  const fromEnv = process.env.WSOPS_OPA_BIN;
-  if (fromEnv)
-    return isExecutable(resolve(fromEnv)) ? { path: resolve(fromEnv), source: "WSOPS_OPA_BIN" } : null;
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const candidate = join(dir, ".tools/bin/opa");
-    if (isExecutable(candidate)) return { path: candidate, source: ".tools/bin" };
-    if (dirname(dir) === dir) break;
-  }
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = dir ? join(dir, "opa") : "";
-    if (candidate && isExecutable(candidate)) return { path: candidate, source: "PATH" };
-  }
-  return null;
+  return findTool({ envVar: "WSOPS_OPA_BIN", tools: "bin/opa", onPath: "opa", from });
 }
 
 export const opaMissing: AuthoringError = {
