@@ -13,10 +13,10 @@ import {
   type Validator,
 } from "./checks/cross-language.js";
 import { examplesCheck } from "./checks/examples.js";
-import { policyLintCheck, policyTestChecks } from "./checks/policy.js";
+
 import type { ResolvedConfig } from "./config.js";
 import { contractsDiff } from "./contracts-diff.js";
-import type { CheckResult, Report } from "./report/index.js";
+import { type CheckResult, policyLintCheck, policyTestChecks, type Report } from "./report/index.js";
 
 export const checkIds = [
   "examples",

@@ -11,8 +11,6 @@ export {
   type ValidatorReport,
 } from "./checks/cross-language.js";
 export { examplesCheck } from "./checks/examples.js";
-export { describeCase, policyLintCheck, policyTestChecks } from "./checks/policy.js";
-export { validationCheck } from "./checks/validation.js";
 export {
   ConfigError,
   type ConformanceConfig,

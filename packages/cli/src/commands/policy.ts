@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { describeCase, policyTestChecks } from "@workspace-ops/conformance";
+import { describeCase, policyTestChecks } from "@workspace-ops/conformance/report";
 import { defaultBundleDir, type Entrypoint, entrypoints, PolicyRuntime } from "@workspace-ops/policy";
 import { buildBundle, checkPolicies, locateOpa } from "@workspace-ops/policy/authoring";
 import { z } from "zod";

@@ -1,4 +1,4 @@
-import { validationCheck } from "@workspace-ops/conformance";
+import { validationCheck } from "@workspace-ops/conformance/report";
 import { contractNames, validateDocument } from "@workspace-ops/contracts";
 import { defaultMaxBytes, type FileResult, validateFile } from "@workspace-ops/contracts/files";
 import { z } from "zod";

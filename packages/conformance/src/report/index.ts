@@ -1,4 +1,7 @@
-// The report every CI-facing command prints, and its formats.
+// The report every CI-facing command prints, its formats, and the results of validate and policy test
+// as reports. Light on purpose: commands import it without the checks.
+export { describeCase, policyLintCheck, policyTestChecks } from "./from-policy.js";
+export { validationCheck } from "./from-validation.js";
 export { toGithub } from "./github.js";
 export { escapeXml, toJUnit } from "./junit.js";
 export {

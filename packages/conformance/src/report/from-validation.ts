@@ -1,6 +1,6 @@
 // `wsops validate` results as a report check: a case per file, a finding per error.
 import type { FileResult } from "@workspace-ops/contracts/files";
-import type { CheckResult, TestCase } from "../report/index.js";
+import type { CheckResult, TestCase } from "./model.js";
 
 export function validationCheck(results: readonly FileResult[], durationMs = 0): CheckResult {
   const cases: TestCase[] = results.map((r) => ({

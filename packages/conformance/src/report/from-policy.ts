@@ -2,7 +2,7 @@
 // evaluator and the WASM runtime, and formatting/compile checks.
 import { join, relative } from "node:path";
 import type { LintProblem, PolicyTestReport } from "@workspace-ops/policy/authoring";
-import { type CheckResult, type Finding, statusOf, type TestCase } from "../report/index.js";
+import { type CheckResult, type Finding, statusOf, type TestCase } from "./model.js";
 
 const fileLine = (location: string): { file?: string; line?: number } => {
   const match = /^(.*):(\d+)$/.exec(location);
