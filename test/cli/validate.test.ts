@@ -128,7 +128,7 @@ describe("wsops validate", () => {
     noStack(stderr);
   });
 
-  it("exits 2 for an unreadable file, and still reports the others", () => {
+  it("exits 2 for an unreadable file, and still reports the others (a directory's files too)", () => {
     const { code, stdout, stderr } = wsops([
       "validate",
       join(dir, "missing.json"),
@@ -138,7 +138,9 @@ describe("wsops validate", () => {
     expect(stdout).toContain(
       `${join(dir, "missing.json")}:1:1  /  cannot read ${join(dir, "missing.json")}: does not exist [unreadable]`,
     );
-    expect(stdout).toContain("examples/UsageRecord/invalid: is a directory [unreadable]");
+    // A directory is not unreadable: it stands for every .json file beneath it.
+    expect(stdout).toContain("invalid  examples/UsageRecord/invalid/cost-as-string.json (UsageRecord)\n");
+    expect(stdout).toMatch(/\n7 file\(s\): 0 valid, 7 invalid\n$/);
     expect(stderr).toBe("");
   });
 
