@@ -8,9 +8,8 @@ import { child, type SchemaNode, type SchemaSet } from "./schema-set.js";
 /** What the walker reports; the caller adds the contract, the role and the verdict. */
 export interface Change {
   ruleId: DiffRuleId;
-  /** Where the change is: a head location, or a base one when the head has no such place. */
+  /** Where the change is: a place in the head (the nearest one that exists when something was removed). */
   at: SchemaNode;
-  side: "base" | "head";
   detail: string;
 }
 
@@ -128,8 +127,8 @@ export class Comparer {
     readonly head: SchemaSet,
   ) {}
 
-  #emit(ruleId: DiffRuleId, at: SchemaNode, detail: string, side: "base" | "head" = "head"): void {
-    this.changes.push({ ruleId, at, side, detail });
+  #emit(ruleId: DiffRuleId, at: SchemaNode, detail: string): void {
+    this.changes.push({ ruleId, at, detail });
   }
 
   /** The head location of a keyword: the keyword when the head has it, else its schema object. */

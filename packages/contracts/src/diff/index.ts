@@ -182,18 +182,16 @@ export function diffSchemas(input: {
           head.position(h, "/$defs"),
           `$defs entry ${JSON.stringify(name)} removed`,
         );
-    for (const change of comparer.changes) {
-      const set = change.side === "head" ? head : base;
+    for (const change of comparer.changes)
       add(
         subject,
         majorBump,
         change.ruleId,
         change.at.doc.path,
         change.at.pointer,
-        set.position(change.at.doc, change.at.pointer),
+        head.position(change.at.doc, change.at.pointer),
         change.detail,
       );
-    }
     contracts.push({
       contract: subject.name,
       role: subject.role,
