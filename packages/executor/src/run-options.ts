@@ -18,8 +18,6 @@ export const DEFAULT_ENV_ALLOWLIST: readonly string[] = ["PATH", "HOME", "LANG",
 /** Limits when nothing governs the call: a day, a mebibyte of each stream. */
 const UNGOVERNED = { timeoutSeconds: 24 * 3600, maxOutputBytes: 1024 * 1024 };
 
-type Obligations = NonNullable<ToolExecutionDecision["obligations"]>;
-
 export type RunOptions = Pick<
   RunSpec,
   | "envAllowlist"
