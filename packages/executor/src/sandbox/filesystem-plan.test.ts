@@ -113,6 +113,19 @@ describe("filesystemPlan", () => {
     ]);
   });
 
+  it("mounts only the outermost of nested protected paths, and nothing beneath it", () => {
+    const root = dir("home", ".local", "state", "wsops");
+    const state = dir("home", ".local", "state", "wsops", "app-1234");
+    const r = rules({ protectedPaths: [state, root], allowWrite: [state] });
+    expect(plan(r)).toEqual({
+      mounts: [
+        { path: r.workspace, action: "bind-rw", isDirectory: true },
+        { path: root, action: "hide", isDirectory: true },
+      ],
+      protectedPaths: [state, root],
+    });
+  });
+
   it("refuses a protected path that contains the workspace", () => {
     const r = rules();
     expect(filesystemPlan({ ...r, protectedPaths: [join(base, "home", "src")] })).toEqual({

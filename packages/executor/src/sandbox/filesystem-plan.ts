@@ -98,6 +98,7 @@ export function filesystemPlan(rules: FilesystemRules): Checked<FilesystemPlan> 
   }
 
   const protectedPaths: string[] = [];
+  const protectedMounts: Mount[] = [];
   for (const path of rules.protectedPaths) {
     const found = existingReal(path);
     if (!found || protectedPaths.includes(found.real)) continue;
@@ -110,9 +111,17 @@ export function filesystemPlan(rules: FilesystemRules): Checked<FilesystemPlan> 
     // Already out of sight (under /tmp, or in a hidden directory) unless a bind brings part of it back.
     const exposed = mounts.some((m) => m.action !== "hide" && isWithin(found.real, m.path));
     if (exposed || stateAt(ordered, found.real, true) !== "hide")
-      mounts.push({ path: found.real, action: "hide", isDirectory: found.isDirectory });
+      protectedMounts.push({ path: found.real, action: "hide", isDirectory: found.isDirectory });
   }
-  return { ok: true, value: { mounts, protectedPaths } };
+  // A mount inside a protected path is covered by it (and could not be remounted read-only once
+  // covered): the outermost protected path is the one mount there.
+  const covered = (mount: Mount, by: readonly Mount[]) =>
+    by.some((other) => other !== mount && isWithin(other.path, mount.path));
+  const outermost = protectedMounts.filter((mount) => !covered(mount, protectedMounts));
+  return {
+    ok: true,
+    value: { mounts: [...mounts.filter((m) => !covered(m, outermost)), ...outermost], protectedPaths },
+  };
 }
 
 /**
