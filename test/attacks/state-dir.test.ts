@@ -11,11 +11,14 @@ import {
   grant,
   type Place,
   place,
+  removePlaces,
   script,
   snapshot,
   useProfile,
   wsops,
 } from "./support.js";
+
+afterAll(removePlaces);
 
 const MARK = "FORGED-BY-THE-AGENT";
 
