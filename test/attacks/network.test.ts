@@ -5,7 +5,7 @@
 // servers the allowlist names, nothing else — not a loopback server it does not name, not a name
 // that rebinds to loopback, not the remote host directly — and every attempt is recorded.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { bubblewrapAvailable } from "@workspace-ops/executor";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execJson, grant, isRoot, type Place, place, removePlaces, script, useProfile } from "./support.js";
@@ -138,6 +138,8 @@ describe.runIf(canBuild)("attack: reach the network past the allowlist", () => {
     spawnSync(ip as string, ["netns", "del", EXECUTOR_NS]);
     spawnSync(ip as string, ["netns", "del", REMOTE_NS]);
     rmSync(hostsDir, { recursive: true, force: true });
+    // /etc/netns itself only when this test made it and nothing else is in it.
+    if (readdirSync("/etc/netns").length === 0) rmdirSync("/etc/netns");
     removePlaces();
   });
 
