@@ -37,6 +37,13 @@ const HOME_SECRETS = [
   ".mozilla",
   ".pki",
   ".local/share/keyrings",
+  // Shell and REPL histories: tokens typed on a command line end up there.
+  ".bash_history",
+  ".zsh_history",
+  ".python_history",
+  ".node_repl_history",
+  ".psql_history",
+  ".mysql_history",
 ] as const;
 
 /** Relative to a config directory ($XDG_CONFIG_HOME, ~/.config). */

@@ -1,7 +1,7 @@
 // The filtering proxy on its Unix sockets, with real servers and Node's HTTP client as the client.
 import { mkdtempSync } from "node:fs";
 import { createServer as createHttpServer, request, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
+import { connect, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -129,6 +129,21 @@ describe("the filtering proxy", () => {
       "wsops sandbox proxy: a proxy request names an absolute http:// URL\n",
     ]);
     expect(proxy.log()).toEqual({ connections: [], omitted: 0 });
+  });
+
+  it("refuses SOCKS5 BIND and records it as unsupported", async () => {
+    // The client side of RFC 1928, byte by byte: greeting (no auth), then BIND 127.0.0.1:80.
+    const socket = connect(proxy.socksSocket);
+    const replies: Buffer[] = [];
+    socket.on("data", (chunk) => replies.push(chunk));
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(Buffer.from([5, 1, 0]));
+    socket.write(Buffer.from([5, 2, 0, 1, 127, 0, 0, 1, 0, 80]));
+    await new Promise((resolve) => socket.once("close", resolve));
+    expect(Buffer.concat(replies).subarray(0, 4)).toEqual(Buffer.from([5, 0, 5, 7]));
+    expect(proxy.log().connections).toEqual([
+      { host: "127.0.0.1", port: 80, protocol: "socks5", allowed: false, reason: "unsupported", at: AT },
+    ]);
   });
 
   it(`lists the first ${MAX_LISTED} attempts and counts the rest`, async () => {
