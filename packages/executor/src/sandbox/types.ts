@@ -1,5 +1,5 @@
+import type { SandboxReport } from "@workspace-ops/contracts";
 import type { PathRules } from "./filesystem-plan.js";
-import type { ConnectionAttempt } from "./network/proxy.js";
 
 /** One command for the sandbox to run. */
 export interface RunSpec {
@@ -88,19 +88,8 @@ export interface UnavailableReason {
 
 export type RunOutcome = "succeeded" | "failed" | "timed_out" | "cancelled";
 
-/** How the command was confined, as ToolExecutionResult.sandbox records it. */
-export interface SandboxReport {
-  backend: Backend;
-  /** none: the process backend isolates nothing (files, network, the state directory are all reachable). */
-  isolation: "none" | "bubblewrap";
-  network: {
-    requested?: "none" | "allowlist";
-    /** host: unfiltered; none: loopback only; proxy: only through the filtering proxy. */
-    access: "host" | "none" | "proxy";
-    connections?: ConnectionAttempt[];
-    connectionsOmitted?: number;
-  };
-}
+/** How the command was confined: ToolExecutionResult.sandbox, the contract's SandboxReport. */
+export type { SandboxReport } from "@workspace-ops/contracts";
 
 export interface CompletedRun {
   outcome: RunOutcome;

@@ -11,18 +11,12 @@ import {
   defaultConnectionHandler,
   type Socks5Server,
 } from "@pondwader/socks5-server";
-import { decideConnection, parseAllowlist, type Resolver, type Verdict } from "./allowlist.js";
+import type { ConnectionAttempt } from "@workspace-ops/contracts";
+import { decideConnection, parseAllowlist, type Resolver } from "./allowlist.js";
 import { createHttpProxy, type Decide } from "./http-proxy.js";
 
-export interface ConnectionAttempt {
-  host: string;
-  port: number;
-  protocol: "http" | "connect" | "socks5";
-  allowed: boolean;
-  reason: Verdict["reason"] | "unsupported";
-  address?: string;
-  at: string;
-}
+/** One decided attempt, as ToolExecutionResult records it. */
+export type { ConnectionAttempt } from "@workspace-ops/contracts";
 
 export interface ConnectionLog {
   connections: ConnectionAttempt[];
