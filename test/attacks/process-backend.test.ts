@@ -56,7 +56,11 @@ describe.runIf(isRoot && hasUnshare && existsSync("/usr/bin/bwrap"))("without a 
     const at = place();
     useProfile(at, { backend });
     grant(at, "node");
-    script(at, "write.mjs", 'import { writeFileSync } from "node:fs";\nwriteFileSync("written-by-the-command", "x");\n');
+    script(
+      at,
+      "write.mjs",
+      'import { writeFileSync } from "node:fs";\nwriteFileSync("written-by-the-command", "x");\n',
+    );
     return at;
   }
 
