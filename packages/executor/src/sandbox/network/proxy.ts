@@ -85,6 +85,8 @@ export async function startFilteringProxy(options: ProxyOptions): Promise<Filter
     log: () => ({ connections: [...log.connections], omitted: log.omitted }),
     close: async () => {
       for (const tunnel of tunnels) tunnel.destroy();
+      // Kept-alive plain-HTTP connections too, or closing would wait for their clients.
+      http.closeAllConnections();
       await Promise.all([closeServer(http), closeServer(socksListener)]);
     },
   };
