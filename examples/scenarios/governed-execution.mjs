@@ -81,7 +81,15 @@ export async function executorScenario() {
   console.log("\n3. Executor: a governed session in a temporary workspace\n");
   const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-demo-"));
   writeFileSync(join(workspaceRoot, "README.md"), "# demo workspace\n");
-  const executor = await Executor.open({ workspaceRoot, mode: "governed", sandbox: { backend: "auto" } });
+  // The state lives outside the workspace (by default under ~/.local/state/wsops); the demo keeps it in
+  // a temporary directory of its own so it leaves nothing in your home.
+  const stateDir = mkdtempSync(join(tmpdir(), "wsops-demo-state-"));
+  const executor = await Executor.open({
+    workspaceRoot,
+    stateDir,
+    mode: "governed",
+    sandbox: { backend: "auto" },
+  });
   const rows = [];
   const problems = [];
   const expect = (what, got, want, detail) => {
@@ -168,7 +176,7 @@ export async function executorScenario() {
   } finally {
     await executor.close();
   }
-  const verdict = await verifyAuditLog(join(workspaceRoot, ".wsops"));
+  const verdict = await verifyAuditLog(stateDir);
   expect(
     "audit verify",
     verdict.ok ? "intact" : "broken",
@@ -178,6 +186,6 @@ export async function executorScenario() {
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [what, got, detail] of rows)
     console.log(`  ${what.padEnd(width)}  ${String(got).padEnd(10)}  ${detail ?? ""}`);
-  console.log(`\n  workspace: ${workspaceRoot} (state and audit log in .wsops/)`);
+  console.log(`\n  workspace: ${workspaceRoot}\n  state and audit log: ${stateDir} (outside the workspace)`);
   return problems;
 }

@@ -1,11 +1,11 @@
 // The executor through the real wsops binary, across processes.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { repoRoot, wsops } from "./run-cli.js";
+import { cliEnv, repoRoot, stateDirOf, wsops } from "./run-cli.js";
 
 const bin = join(repoRoot, "packages/cli/bin/wsops.js");
 
@@ -17,7 +17,11 @@ function workspace() {
 
 /** Starts wsops in the background; resolves with its exit code and output when it ends. */
 function background(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd,
+    env: cliEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (b) => (stdout += b));
@@ -44,7 +48,7 @@ async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20
 }
 
 const pendingApproval = (dir: string) => {
-  const index = join(dir, ".wsops/streams/wsops.approvals.jsonl");
+  const index = join(stateDirOf(dir), "streams/wsops.approvals.jsonl");
   if (!existsSync(index)) return undefined;
   const line = readFileSync(index, "utf8")
     .split("\n")
@@ -60,6 +64,20 @@ describe("wsops exec", () => {
       stdout: "hello\n",
     });
     expect(wsops(["exec", "--", "cat", "missing.txt"], { cwd: dir }).code).toBe(1);
+  });
+
+  it("keeps its state outside the workspace, in a directory only its owner can open", () => {
+    const dir = workspace();
+    expect(wsops(["exec", "--", "ls", "-a"], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: ".\n..\nnotes.txt\n",
+    });
+    expect(readdirSync(dir)).toEqual(["notes.txt"]);
+    const state = stateDirOf(dir);
+    expect(state.startsWith(`${cliEnv.XDG_STATE_HOME}/wsops/`)).toBe(true);
+    expect(statSync(state).mode & 0o777).toBe(0o700);
+    expect(readdirSync(state).sort()).toEqual(["audit.head.json", "audit.jsonl", "locks", "streams"]);
+    expect(wsops(["audit", "verify"], { cwd: dir })).toMatchObject({ code: 0 });
   });
 
   it("exits 77 when denied, 75 when approval is pending, 65 for an invalid request, 2 for usage", () => {
@@ -107,7 +125,7 @@ describe("wsops exec", () => {
       running.child.kill("SIGKILL");
     });
     const id = await until(() => {
-      const audit = join(dir, ".wsops/audit.jsonl");
+      const audit = join(stateDirOf(dir), "audit.jsonl");
       if (!existsSync(audit)) return undefined;
       const file = readFileSync(audit, "utf8");
       const started = file.split("\n").find((l) => l.includes('"dev.workspace-ops.operation.started"'));
@@ -125,7 +143,7 @@ describe("wsops audit verify", () => {
   function logWithRecords() {
     const dir = workspace();
     for (let i = 0; i < 3; i++) wsops(["exec", "--", "ls"], { cwd: dir });
-    const path = join(dir, ".wsops/audit.jsonl");
+    const path = join(stateDirOf(dir), "audit.jsonl");
     return { dir, path, lines: readFileSync(path, "utf8").trimEnd().split("\n") };
   }
 

@@ -1,7 +1,25 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaultStateDir } from "@workspace-ops/executor";
 
 export const repoRoot = new URL("../../", import.meta.url).pathname;
 const bin = new URL("../../packages/cli/bin/wsops.js", import.meta.url).pathname;
+
+/**
+ * The environment of every wsops these tests start: state directories go to a scratch state home,
+ * never to the real ~/.local/state.
+ */
+export const cliEnv = {
+  ...process.env,
+  WSOPS_DEBUG: "",
+  WSOPS_STATE_DIR: "",
+  XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "wsops-state-home-")),
+};
+
+/** Where wsops keeps the state of `workspace` when it runs with cliEnv. */
+export const stateDirOf = (workspace: string) => defaultStateDir(workspace, cliEnv);
 
 /** Runs the real wsops binary in a child process. */
 export function wsops(
@@ -13,7 +31,7 @@ export function wsops(
     input: options.input ?? "",
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...(options.env ?? process.env), WSOPS_DEBUG: "" },
+    env: options.env ? { ...cliEnv, ...options.env, WSOPS_DEBUG: "" } : cliEnv,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -10,17 +10,21 @@ import { verifyAuditLog } from "./audit/index.js";
 import { Executor } from "./executor.js";
 import { T0, toolCall } from "./testing/payloads.js";
 
-async function open(workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-book-"))) {
+async function open(
+  workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-book-")),
+  stateDir = mkdtempSync(join(tmpdir(), "wsops-book-state-")),
+) {
   writeFileSync(join(workspaceRoot, "notes.txt"), "hello\n");
   const events: OperationLifecycleEvent[] = [];
   const executor = await Executor.open({
     workspaceRoot,
+    stateDir,
     mode: "governed",
     now: () => new Date(T0),
     sandbox: { backend: "process" },
     sinks: [(e) => void events.push(e)],
   });
-  return { executor, workspaceRoot, events, stateDir: join(workspaceRoot, ".wsops") };
+  return { executor, workspaceRoot, events, stateDir };
 }
 
 /** Wraps the executor's store and audit log to list every call: [method, stream or subjects, types]. */
@@ -114,7 +118,7 @@ describe("the executor's bookkeeping", () => {
 
   it("lets only one of two executors racing with the same id run it", async () => {
     const first = await open();
-    const second = await open(first.workspaceRoot);
+    const second = await open(first.workspaceRoot, first.stateDir);
     const request = toolCall(["ls"]);
     const outcomes = await Promise.all([first.executor.exec(request), second.executor.exec(request)]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(["finished", "rejected"]);
@@ -138,8 +142,8 @@ describe("the executor's bookkeeping", () => {
   });
 
   it("still sees a cancel request while the command runs, within a few polls", async () => {
-    const { executor, workspaceRoot } = await open();
-    const other = await open(workspaceRoot);
+    const { executor, workspaceRoot, stateDir } = await open();
+    const other = await open(workspaceRoot, stateDir);
     const request = toolCall(["tail", "-f", "notes.txt"]);
     const running = executor.exec(request);
     const id = request.toolExecutionId;

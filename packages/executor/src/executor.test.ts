@@ -14,17 +14,19 @@ const clock = () => new Date(T0);
 
 async function open(mode: Mode = "governed", extra: Partial<ExecutorOptions> = {}) {
   const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-exec-"));
+  const stateDir = mkdtempSync(join(tmpdir(), "wsops-exec-state-"));
   writeFileSync(join(workspaceRoot, "notes.txt"), "hello\n");
   const events: OperationLifecycleEvent[] = [];
   const executor = await Executor.open({
     workspaceRoot,
+    stateDir,
     mode,
     now: clock,
     sandbox: { backend: "process" },
     sinks: [(e) => void events.push(e)],
     ...extra,
   });
-  return { executor, workspaceRoot, events, stateDir: join(workspaceRoot, ".wsops") };
+  return { executor, workspaceRoot, events, stateDir };
 }
 
 const finished = <T extends { kind: string }>(outcome: T) => {
@@ -231,7 +233,7 @@ describe("modes", () => {
     const { workspaceRoot, stateDir, executor } = await open("governed");
     await executor.close();
     for (const mode of ["governed", "observe"] as const)
-      await (await Executor.open({ workspaceRoot, mode, now: clock })).close();
+      await (await Executor.open({ workspaceRoot, stateDir, mode, now: clock })).close();
     const audit = readFileSync(join(stateDir, "audit.jsonl"), "utf8")
       .trim()
       .split("\n")
@@ -315,6 +317,7 @@ describe("operations", () => {
     // The policy denies a plan over maxSteps up front; observe mode lets it through so the runtime budget is what stops it.
     const observe = await Executor.open({
       workspaceRoot: executor.context.workspaceRoot,
+      stateDir: executor.context.stateDir,
       mode: "observe",
       now: clock,
       sandbox: { backend: "process" },

@@ -1,5 +1,5 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { type Principal, type UsageRecord, validate } from "@workspace-ops/contracts";
 import { defaultBundleDir, PolicyRuntime } from "@workspace-ops/policy";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
@@ -10,6 +10,7 @@ import { type ExecutorError, executorError } from "./errors.js";
 import type { EventSink } from "./events.js";
 import { reservedStreams } from "./ids.js";
 import { type OperationOutcome, submitOperation } from "./operations.js";
+import { defaultStateDir, ensureStateDir } from "./state-dir.js";
 import type { State } from "./state-machine.js";
 import { openFileStore, type StoredRecord } from "./store/index.js";
 import { receiveToolCall, type ToolCallOutcome } from "./tool-call.js";
@@ -17,7 +18,10 @@ import { receiveToolCall, type ToolCallOutcome } from "./tool-call.js";
 export interface ExecutorOptions {
   /** Absolute or relative path of the workspace; nothing runs outside it. */
   workspaceRoot: string;
-  /** Default: $WSOPS_STATE_DIR, else <workspaceRoot>/.wsops. */
+  /**
+   * Default: $WSOPS_STATE_DIR, else `${XDG_STATE_HOME:-~/.local/state}/wsops/<workspace id>-<hash>`
+   * (see defaultStateDir); created 0700. Under bubblewrap no command can reach it, wherever it is.
+   */
   stateDir?: string;
   mode: Mode;
   /** A built policy bundle; default: the one inside @workspace-ops/policy. */
@@ -50,9 +54,8 @@ export class Executor {
 
   static async open(options: ExecutorOptions): Promise<Executor> {
     const workspaceRoot = resolve(options.workspaceRoot);
-    const stateDir = resolve(
-      options.stateDir ?? process.env.WSOPS_STATE_DIR ?? join(workspaceRoot, ".wsops"),
-    );
+    const stateDir = resolve(options.stateDir ?? defaultStateDir(workspaceRoot));
+    await ensureStateDir(stateDir);
     const fsync = options.fsync ?? true;
     const store = await openFileStore(stateDir, { fsync });
     const audit = await openAuditLog(stateDir, { fsync });

@@ -17,6 +17,7 @@ export { type EventSink, fileSink, lifecycleEvent, stdoutSink } from "./events.j
 export { Executor, type ExecutorOptions, type Status } from "./executor.js";
 export type { OperationOutcome } from "./operations.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
+export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
 export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
 export {
   type AppendOptions,

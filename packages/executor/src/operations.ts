@@ -20,6 +20,7 @@ import { exportDiagnostics } from "./diagnostics.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import { recordGovernance } from "./governance.js";
 import { isReserved, newId, reservedStreams } from "./ids.js";
+import { runOptions } from "./run-options.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
 import { isStateError } from "./store/index.js";
@@ -314,18 +315,6 @@ async function handle(
   }
 }
 
-function sandboxFor(ctx: ExecutorContext, decision: ToolExecutionDecision | undefined) {
-  const o = ctx.mode === "governed" ? decision?.obligations : undefined;
-  return {
-    envAllowlist: o?.envAllowlist ?? (ctx.mode === "governed" ? [] : Object.keys(process.env)),
-    maxOutputBytes: o?.maxOutputBytes ?? 1024 * 1024,
-    backend: ctx.mode === "governed" ? (o?.sandbox?.backend ?? ctx.sandbox.backend) : ("process" as const),
-    requireSandbox: ctx.mode === "governed" && ctx.sandbox.required,
-    ...(o?.sandbox?.network ? { network: o.sandbox.network } : {}),
-    ...(o?.sandbox?.filesystem ? { filesystem: o.sandbox.filesystem } : {}),
-  };
-}
-
 async function runContainer(
   ctx: ExecutorContext,
   phase: Phase,
@@ -351,10 +340,10 @@ async function runContainer(
       argv: containerArgv(runtime.runtime, record, ctx.workspaceRoot),
       workspaceRoot: ctx.workspaceRoot,
       cwd: ".",
+      ...(await runOptions(ctx, decision)),
       traceparent,
       timeoutSeconds: operation.budget.maxWallClockSeconds,
       signal: controller.signal,
-      ...sandboxFor(ctx, decision),
       backend: "process", // the container runtime is the sandbox here
       requireSandbox: false,
     });
@@ -429,6 +418,7 @@ async function runSteps(
   const controller = new AbortController();
   const stop = watchForCancel(ctx, id, controller);
   try {
+    const options = await runOptions(ctx, decision);
     for (const [index, step] of execution.steps.entries()) {
       if (index >= operation.budget.maxSteps) {
         return endOperation(
@@ -459,11 +449,11 @@ async function runSteps(
         shell: step.shell === true,
         workspaceRoot: ctx.workspaceRoot,
         cwd: step.cwd,
+        ...options,
         traceparent,
         timeoutSeconds,
         signal: controller.signal,
         ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
-        ...sandboxFor(ctx, decision),
       });
       // One append per step: its result (the stream's only) and, when it succeeded, the progress event.
       phase.storeOnly("step_result", { name: step.name, ...ran });

@@ -12,6 +12,7 @@ import { claim, currentState, type ExecutorContext, Phase, releaseClaim } from "
 import { approvalRequestFor, type Decided, decideRecorded, decideToolCall, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import { isReserved, reservedStreams, traceIdOf } from "./ids.js";
+import { runOptions } from "./run-options.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
 import { isStateError } from "./store/index.js";
@@ -26,9 +27,6 @@ export type ToolCallOutcome =
       result: ToolExecutionResult;
     }
   | { kind: "finished"; result: ToolExecutionResult };
-
-/** Defaults when nothing governs the call (disabled and observe modes run it as it would run anyway). */
-const ungoverned = { timeoutSeconds: 24 * 3600, maxOutputBytes: 1024 * 1024 };
 
 export async function receiveToolCall(ctx: ExecutorContext, payload: unknown): Promise<ToolCallOutcome> {
   const checked = validate("ToolExecutionRequest", payload);
@@ -169,7 +167,7 @@ export async function run(
       phase,
     );
   }
-  const obligations = ctx.mode === "governed" ? facts.decision?.obligations : undefined;
+  const options = await runOptions(ctx, facts.decision, request.profileId);
   phase.transition(from, "running", { pid: process.pid });
   phase.event({
     kind: "started",
@@ -189,14 +187,8 @@ export async function run(
     argv: request.tool.argv,
     workspaceRoot: ctx.workspaceRoot,
     cwd: request.context.cwd,
-    envAllowlist: obligations?.envAllowlist ?? (ctx.mode === "governed" ? [] : Object.keys(process.env)),
     traceparent,
-    timeoutSeconds: obligations?.timeoutSeconds ?? ungoverned.timeoutSeconds,
-    maxOutputBytes: obligations?.maxOutputBytes ?? ungoverned.maxOutputBytes,
-    backend: ctx.mode === "governed" ? (obligations?.sandbox?.backend ?? ctx.sandbox.backend) : "process",
-    requireSandbox: ctx.mode === "governed" && ctx.sandbox.required,
-    ...(obligations?.sandbox?.network ? { network: obligations.sandbox.network } : {}),
-    ...(obligations?.sandbox?.filesystem ? { filesystem: obligations.sandbox.filesystem } : {}),
+    ...options,
   });
   stopWatching();
   const runMs = performance.now() - runStarted;
@@ -290,6 +282,7 @@ async function finish(
     if (end.ran.exitCode !== null && end.ran.outcome !== "cancelled") result.exitCode = end.ran.exitCode;
     if (end.ran.signal && end.ran.outcome !== "succeeded") result.signal = end.ran.signal;
     result.output = { stdout: end.ran.stdout, stderr: end.ran.stderr };
+    result.sandbox = end.ran.sandbox;
   }
   const checked = validate("ToolExecutionResult", result);
   if (!checked.ok)

@@ -50,14 +50,19 @@ _max_output_bytes := object.get(input, ["profile", "defaultBudget", "maxOutputBy
 
 _profile_sandbox := object.get(input, ["profile", "sandbox"], _defaults.sandbox)
 
-# network and filesystem always; allowedHosts only for an allowlist; backend only when it names
-# one (the contract has no "auto": the executor picks the backend when it is omitted).
+# network and filesystem always; allowedHosts and allowlist only for an allowlist; backend only
+# when it names one (the contract has no "auto": the executor picks the backend when it is
+# omitted); the profile's path rules only when it has them.
 _sandbox[name] := value if {
 	some name, value in {
 		"network": _profile_sandbox.network,
 		"filesystem": _profile_sandbox.filesystem,
 		"allowedHosts": _allowed_hosts,
+		"allowlist": _allowlist,
 		"backend": _backend,
+		"denyRead": _paths("denyRead"),
+		"allowRead": _paths("allowRead"),
+		"allowWrite": _paths("allowWrite"),
 	}
 	value != null
 }
@@ -67,6 +72,16 @@ default _allowed_hosts := null
 _allowed_hosts := sort({_host_name(host) | some host in _profile_sandbox.allowlist}) if {
 	_profile_sandbox.network == "allowlist"
 }
+
+# The entries as written, ports included: the executor's proxy enforces host and port.
+default _allowlist := null
+
+_allowlist := sort({host | some host in _profile_sandbox.allowlist}) if {
+	_profile_sandbox.network == "allowlist"
+}
+
+# Path rules pass through in the profile's order (precedence does not depend on it); absent stays absent.
+_paths(field) := object.get(_profile_sandbox, field, null)
 
 # The obligation names hosts without ports: "ghcr.io:443" becomes "ghcr.io".
 _host_name(host) := split(host, ":")[0]

@@ -38,10 +38,44 @@ test_from_an_allowlist_profile if {
 		"sandbox": {
 			"network": "allowlist",
 			"allowedHosts": ["*.githubusercontent.com", "ghcr.io", "registry.npmjs.org"],
+			"allowlist": ["*.githubusercontent.com", "ghcr.io:443", "registry.npmjs.org"],
 			"filesystem": "workspace-write",
 		},
 		"maxOutputBytes": 1048576,
 	} with input as {"profile": td.builder_profile}
+}
+
+test_path_rules_pass_through if {
+	profile := object.union(td.coder_profile, {"sandbox": {
+		"network": "none",
+		"filesystem": "read-only",
+		"denyRead": [".env", "~/.config/app/token"],
+		"allowRead": ["~/.npmrc"],
+		"allowWrite": ["~/.cache/npm"],
+	}})
+	obligations.tool_execution == {
+		"timeoutSeconds": 1800,
+		"envAllowlist": ["PATH", "HOME", "LANG", "TERM"],
+		"sandbox": {
+			"network": "none",
+			"filesystem": "read-only",
+			"backend": "bubblewrap",
+			"denyRead": [".env", "~/.config/app/token"],
+			"allowRead": ["~/.npmrc"],
+			"allowWrite": ["~/.cache/npm"],
+		},
+		"maxOutputBytes": 1048576,
+	} with input as {"profile": profile}
+}
+
+test_path_rules_tighten_operations_too if {
+	profile := object.union(td.coder_profile, {"sandbox": {"denyRead": ["/srv/secrets"]}})
+	obligations.operation.sandbox == {
+		"network": "none",
+		"filesystem": "workspace-write",
+		"backend": "bubblewrap",
+		"denyRead": ["/srv/secrets"],
+	} with input as {"profile": profile, "operation": td.operation("agent_machine.execution.start", {})}
 }
 
 test_operation_budget_tightens if {

@@ -73,6 +73,7 @@ _cases := {
 				"sandbox": {
 					"network": "allowlist",
 					"allowedHosts": ["*.githubusercontent.com", "ghcr.io", "registry.npmjs.org"],
+					"allowlist": ["*.githubusercontent.com", "ghcr.io:443", "registry.npmjs.org"],
 					"filesystem": "workspace-write",
 				},
 				"maxOutputBytes": 524288,

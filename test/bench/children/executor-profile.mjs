@@ -180,9 +180,10 @@ const settings = [];
 for (const fsync of [true, false]) {
   const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-bench-exec-profile-"));
   try {
-    const stateDir = join(workspaceRoot, ".wsops");
+    const stateDir = join(workspaceRoot, "state");
     const executor = await Executor.open({
       workspaceRoot,
+      stateDir,
       mode: "governed",
       fsync,
       sandbox: { backend: "process" },

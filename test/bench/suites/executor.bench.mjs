@@ -215,12 +215,14 @@ export async function run(ctx) {
     const executors = {
       on: await Executor.open({
         workspaceRoot: mkdtempSync(join(scratch, "exec-fsync-on-")),
+        stateDir: mkdtempSync(join(scratch, "exec-fsync-on-state-")),
         mode: "governed",
         fsync: true,
         sandbox: { backend: "process" },
       }),
       off: await Executor.open({
         workspaceRoot: mkdtempSync(join(scratch, "exec-fsync-off-")),
+        stateDir: mkdtempSync(join(scratch, "exec-fsync-off-state-")),
         mode: "governed",
         fsync: false,
         sandbox: { backend: "process" },

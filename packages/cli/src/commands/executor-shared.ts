@@ -1,8 +1,9 @@
 // Flags and helpers every executor command shares: where the workspace and its state live, the mode,
 // who is acting, where events go.
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { ContractError } from "@workspace-ops/contracts";
 import {
+  defaultStateDir,
   Executor,
   type ExecutorError,
   type ExecutorOptions,
@@ -56,7 +57,8 @@ export const commonSchema = {
 
 export const commonHelp = `Common options:
   --workspace DIR      the workspace root (default: the current directory)
-  --state-dir DIR      where state and the audit log live (default: $WSOPS_STATE_DIR, else <workspace>/.wsops)
+  --state-dir DIR      where state and the audit log live (default: $WSOPS_STATE_DIR, else
+                       \${XDG_STATE_HOME:-~/.local/state}/wsops/<workspace id>-<hash of its path>)
   --mode MODE          governed (default): nothing runs until allowed or approved; observe: decide and
                        record, never block; disabled: no governance, just record
   --sandbox KIND       auto (default: bubblewrap when installed), required (fail closed without it),
@@ -78,12 +80,11 @@ export function workspaceOf(values: { workspace?: string | undefined }): string 
   return resolve(values.workspace ?? process.cwd());
 }
 
-/** A workspace id from the folder name, made into a valid Identifier. */
-export function workspaceIdOf(root: string): string {
-  const id = basename(root)
-    .replace(/[^A-Za-z0-9._:-]/g, "-")
-    .replace(/^[^A-Za-z0-9]+/, "");
-  return (id || "workspace").slice(0, 128);
+export { workspaceIdOf } from "@workspace-ops/executor";
+
+/** --state-dir, else the executor's default for the workspace (outside it). */
+export function stateDirOf(values: { workspace?: string | undefined; "state-dir"?: string | undefined }) {
+  return resolve(values["state-dir"] ?? defaultStateDir(workspaceOf(values)));
 }
 
 export async function openExecutor(
@@ -116,7 +117,7 @@ export async function openExecutor(
     throw new UsageError("--events - and --json both write to stdout; send events to a file");
   return Executor.open({
     workspaceRoot: workspaceOf(values),
-    ...(values["state-dir"] ? { stateDir: resolve(values["state-dir"]) } : {}),
+    stateDir: stateDirOf(values),
     mode: values.mode,
     sinks,
     sandbox:

@@ -1,6 +1,5 @@
 // submit, status, logs, approve, deny, resume, cancel, audit verify.
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { OperationOutcome, StoredRecord, ToolCallOutcome } from "@workspace-ops/executor";
 import { terminalStates, verifyAuditLog } from "@workspace-ops/executor";
@@ -17,7 +16,7 @@ import {
   openExecutor,
   principalSchema,
   reportRejection,
-  workspaceOf,
+  stateDirOf,
 } from "./executor-shared.js";
 
 export const operationsUsage = `Usage:
@@ -109,10 +108,7 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
   );
   if (name === "audit") {
     if (positionals.join(" ") !== "verify") throw new UsageError("usage: wsops audit verify");
-    const stateDir = resolve(
-      values["state-dir"] ?? process.env.WSOPS_STATE_DIR ?? join(workspaceOf(values), ".wsops"),
-    );
-    const verdict = await verifyAuditLog(stateDir);
+    const verdict = await verifyAuditLog(stateDirOf(values));
     if (verdict.ok)
       print(io, values.json, verdict, `audit log intact: ${verdict.records} records, head ${verdict.head}`);
     else

@@ -23,23 +23,58 @@ export const ISOLATION_ARGS: readonly string[] = [
   "--cap-drop", "ALL",
 ];
 
+/** Where the proxy sockets appear inside an allowlist sandbox (its /tmp is its own, empty tmpfs). */
+export const SANDBOX_PROXY_DIR = "/tmp/.wsops-proxy";
+/** The loopback ports the bridge listens on inside the sandbox's own network namespace. */
+export const BRIDGE_PORTS = { http: 3128, socks: 1080 } as const;
+
 export interface BubblewrapRun {
-  /** Real path of the workspace, bound at the same path inside. */
-  root: string;
-  /** Real path of the working directory (inside `root`). */
+  /** Real path of the working directory (inside the workspace). */
   cwd: string;
-  filesystem: "workspace-write" | "read-only";
+  /** Filesystem options after the isolation: hidden paths, the workspace and other binds (mountArgs). */
+  mounts: readonly string[];
   env: Record<string, string>;
   command: readonly string[];
+  /** An allowlist run: the command starts under the bridge to the proxy sockets in `socketDir`. */
+  bridge?: { socketDir: string; node: string; script: string };
 }
 
 /** bwrap's argv (without bwrap itself) for one run. */
 export function bubblewrapArgs(run: BubblewrapRun): string[] {
-  const bind = run.filesystem === "read-only" ? "--ro-bind" : "--bind";
-  // The workspace is bound after --tmpfs /tmp so a workspace under /tmp stays visible.
-  const args = [...ISOLATION_ARGS, bind, run.root, run.root, "--chdir", run.cwd, "--clearenv"];
+  // The mounts come after --tmpfs /tmp so a workspace under /tmp stays visible.
+  const args = [...ISOLATION_ARGS, ...run.mounts];
+  if (run.bridge) args.push("--ro-bind", run.bridge.socketDir, SANDBOX_PROXY_DIR);
+  args.push("--chdir", run.cwd, "--clearenv");
   for (const [name, value] of Object.entries(run.env)) args.push("--setenv", name, value);
   // "--" so an argv[0] beginning with "-" is the command, not a bwrap option.
-  args.push("--", ...run.command);
+  args.push("--");
+  if (run.bridge)
+    args.push(
+      run.bridge.node,
+      run.bridge.script,
+      `${SANDBOX_PROXY_DIR}/http.sock`,
+      String(BRIDGE_PORTS.http),
+      `${SANDBOX_PROXY_DIR}/socks.sock`,
+      String(BRIDGE_PORTS.socks),
+      "--",
+    );
+  args.push(...run.command);
   return args;
+}
+
+/** The variables that point clients at the bridge; every spelling common tools read. */
+export function proxyEnvironment(): Record<string, string> {
+  const http = `http://127.0.0.1:${BRIDGE_PORTS.http}`;
+  const socks = `socks5h://127.0.0.1:${BRIDGE_PORTS.socks}`;
+  return {
+    HTTP_PROXY: http,
+    HTTPS_PROXY: http,
+    http_proxy: http,
+    https_proxy: http,
+    ALL_PROXY: socks,
+    all_proxy: socks,
+    // Nothing bypasses the proxy: without it there is no network at all.
+    NO_PROXY: "",
+    no_proxy: "",
+  };
 }

@@ -1,9 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bubblewrapAvailable } from "./bubblewrap-probe.js";
 import { runSandboxed } from "./run.js";
 import type { RunResult, RunSpec } from "./types.js";
@@ -77,6 +87,7 @@ describe.skipIf(!bubblewrapAvailable())("bubblewrap backend", () => {
         truncated: false,
       },
       stderr: { bytes: 4, digest: expect.stringMatching(/^sha256:/), preview: "err\n", truncated: false },
+      sandbox: { backend: "bubblewrap", isolation: "bubblewrap", network: { access: "none" } },
     });
   });
 
@@ -253,6 +264,114 @@ describe.skipIf(!bubblewrapAvailable())("bubblewrap backend", () => {
         backend: "bubblewrap",
         stdout: { preview: "ready\n" },
       });
+    },
+    SLOW,
+  );
+
+  describe("what stays hidden", () => {
+    // A fake HOME outside /tmp: the sandbox's own /tmp would hide one under /tmp anyway.
+    let home = "";
+    beforeEach(() => {
+      home = realpathSync(mkdtempSync("/var/tmp/wsops-home-"));
+      mkdirSync(join(home, ".ssh"));
+      writeFileSync(join(home, ".ssh", "id_ed25519"), "PRIVATE KEY\n");
+      writeFileSync(join(home, ".netrc"), "machine example.com password hunter2\n");
+      writeFileSync(join(home, "notes.txt"), "not a secret\n");
+    });
+    afterEach(() => rmSync(home, { recursive: true, force: true }));
+    const inHome = (script: string, more: Partial<RunSpec> = {}) =>
+      sh(script, { baseEnv: { PATH, HOME: home }, envAllowlist: ["PATH", "HOME"], ...more });
+
+    it("hides HOME's credential stores: a hidden directory is empty, a hidden file empty; the rest stays readable", async () => {
+      const result = await runSandboxed(
+        inHome(
+          `cat ~/notes.txt; ls -A ~/.ssh | wc -l; cat ~/.ssh/id_ed25519; wc -c < ~/.netrc; echo x >> ~/.netrc; ls -A /run | wc -l`,
+        ),
+      );
+      expect(stdoutOf(result)).toBe("not a secret\n0\n0\n0\n");
+      expect(stderrOf(result)).toBe(
+        `cat: ${home}/.ssh/id_ed25519: No such file or directory\n/bin/sh: 1: cannot create ${home}/.netrc: Permission denied\n`,
+      );
+      expect(readFileSync(join(home, ".netrc"), "utf8")).toBe("machine example.com password hunter2\n");
+    });
+
+    it("follows the profile's rules: denyRead adds, allowRead re-exposes, allowWrite opens", async () => {
+      mkdirSync(join(home, "cache"));
+      writeFileSync(join(root, ".env"), "TOKEN=abc\n");
+      const result = await runSandboxed(
+        inHome("cat .env; cat ~/.netrc; echo hit > ~/cache/out && echo wrote", {
+          paths: { denyRead: [".env"], allowRead: ["~/.netrc"], allowWrite: ["~/cache"] },
+        }),
+      );
+      expect(stdoutOf(result)).toBe("machine example.com password hunter2\nwrote\n");
+      expect(readFileSync(join(home, "cache", "out"), "utf8")).toBe("hit\n");
+    });
+
+    it("hides a protected directory inside the writable workspace: unreadable, unwritable, immovable", async () => {
+      const state = join(root, ".wsops");
+      mkdirSync(state);
+      writeFileSync(join(state, "audit.jsonl"), "{}\n");
+      const result = await runSandboxed(
+        inHome(
+          "ls -A .wsops | wc -l; cat .wsops/audit.jsonl; echo forged > .wsops/audit.jsonl; mv .wsops moved; rm -rf .wsops; echo done",
+          { protectedPaths: [state] },
+        ),
+      );
+      expect(stdoutOf(result)).toBe("0\ndone\n");
+      expect(stderrOf(result)).toContain(".wsops/audit.jsonl: No such file or directory");
+      expect(stderrOf(result)).toContain("Read-only file system");
+      expect(readdirSync(root).sort()).toEqual([".wsops"]);
+      expect(readFileSync(join(state, "audit.jsonl"), "utf8")).toBe("{}\n");
+    });
+
+    it("refuses a protected directory that contains the workspace", async () => {
+      expect(await runSandboxed(inHome("true", { protectedPaths: [join(root, "..")] }))).toMatchObject({
+        outcome: "unavailable",
+        reason: { code: "spec_invalid" },
+      });
+    });
+  });
+
+  it(
+    "under an allowlist reaches only what it names, through the proxy, and records every attempt",
+    async () => {
+      const web = createHttpServer((req, res) => res.end(`hello ${req.headers.host}\n`));
+      await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+      const port = (web.address() as { port: number }).port;
+      try {
+        const result = await runSandboxed(
+          sh(
+            [
+              `curl -sS http://localhost:${port}/`,
+              `curl -sS -o /dev/null -w '%{http_code}\\n' http://127.0.0.1:${port}/`,
+              `curl -sS -x "$ALL_PROXY" http://localhost:${port}/`,
+              `curl -sS --noproxy '*' --max-time 5 http://127.0.0.1:${port}/ || echo direct-failed`,
+            ].join("; "),
+            { network: "allowlist", allowlist: [`localhost:${port}`] },
+          ),
+        );
+        expect(stdoutOf(result)).toBe(
+          `hello localhost:${port}\n403\nhello localhost:${port}\ndirect-failed\n`,
+        );
+        expect(result).toMatchObject({
+          outcome: "succeeded",
+          sandbox: {
+            backend: "bubblewrap",
+            isolation: "bubblewrap",
+            network: {
+              requested: "allowlist",
+              access: "proxy",
+              connections: [
+                { host: "localhost", port, protocol: "http", allowed: true, reason: "allowlisted" },
+                { host: "127.0.0.1", port, protocol: "http", allowed: false, reason: "not_allowlisted" },
+                { host: "localhost", port, protocol: "socks5", allowed: true, reason: "allowlisted" },
+              ],
+            },
+          },
+        });
+      } finally {
+        web.close();
+      }
     },
     SLOW,
   );

@@ -50,6 +50,8 @@ const captured = (text: string): StreamCapture => ({
 });
 const ran = (fields: Record<string, unknown>) => ({
   backend: "process",
+  // The process backend enforces no filesystem or network rule, and every result says so.
+  sandbox: { backend: "process", isolation: "none", network: { access: "host" } },
   startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
   endedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
   durationMs: expect.any(Number),

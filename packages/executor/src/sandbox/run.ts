@@ -1,11 +1,17 @@
-import { bubblewrapArgs } from "./bubblewrap-args.js";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bubblewrapArgs, proxyEnvironment } from "./bubblewrap-args.js";
 import { confineCwd } from "./confine-cwd.js";
+import { approverKeysDirs, defaultDeniedPaths, homesOf } from "./default-deny.js";
 import { scrubbedEnvironment } from "./environment.js";
+import { filesystemPlan, mountArgs } from "./filesystem-plan.js";
+import { BRIDGE_SCRIPT, type FilteringProxy, startFilteringProxy } from "./network/proxy.js";
 import { OutputCapture } from "./output-capture.js";
 import { resolveCommand } from "./resolve-command.js";
 import { selectBackend } from "./select-backend.js";
 import { type Supervised, type SuperviseOptions, supervise } from "./supervise.js";
-import type { Backend, CompletedRun, RunOutcome, RunResult, RunSpec } from "./types.js";
+import type { Backend, CompletedRun, RunOutcome, RunResult, RunSpec, SandboxReport } from "./types.js";
 import { unavailable } from "./unavailable.js";
 import { validateSpec } from "./validate-spec.js";
 
@@ -23,12 +29,8 @@ export async function runSandboxed(spec: RunSpec): Promise<RunResult> {
   const place = confineCwd(spec.workspaceRoot, spec.cwd);
   if (!place.ok) return unavailable(place.code, place.message, backend);
 
-  const env = scrubbedEnvironment(
-    spec.envAllowlist,
-    spec.baseEnv ?? process.env,
-    spec.traceparent,
-    valid.value.traceId,
-  );
+  const baseEnv = spec.baseEnv ?? process.env;
+  const env = scrubbedEnvironment(spec.envAllowlist, baseEnv, spec.traceparent, valid.value.traceId);
   const { command } = valid.value;
   const [argv0 = "", ...args] = command;
   const executable = resolveCommand(argv0, env, place.value.cwd);
@@ -37,7 +39,7 @@ export async function runSandboxed(spec: RunSpec): Promise<RunResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   if (spec.signal?.aborted)
-    return completed("cancelled", notRun(spec.maxOutputBytes), backend, startedAt, t0);
+    return completed("cancelled", notRun(spec.maxOutputBytes), startedAt, t0, report(spec, backend));
 
   const common = {
     env,
@@ -47,26 +49,80 @@ export async function runSandboxed(spec: RunSpec): Promise<RunResult> {
     signal: spec.signal,
     onOutput: spec.onOutput,
   } satisfies Partial<SuperviseOptions>;
-  const run =
-    choice.backend === "bubblewrap"
-      ? await supervise({
-          ...common,
-          file: choice.bwrapPath,
-          args: bubblewrapArgs({
-            ...place.value,
-            filesystem: spec.filesystem ?? "workspace-write",
-            env,
-            command,
-          }),
-          cwd: place.value.cwd,
-        })
-      : // The checked file itself, so PATH is not searched a second time; argv[0] stays as given.
-        await supervise({ ...common, file: executable.value, argv0, args, cwd: place.value.cwd });
 
-  if (!run.spawned)
-    return unavailable("spawn_failed", `could not start ${JSON.stringify(argv0)}: ${run.message}`, backend);
-  return completed(outcomeOf(run), run, backend, startedAt, t0);
+  if (choice.backend === "process") {
+    // The checked file itself, so PATH is not searched a second time; argv[0] stays as given.
+    const run = await supervise({ ...common, file: executable.value, argv0, args, cwd: place.value.cwd });
+    if (!run.spawned) return spawnFailed(argv0, run.message, backend);
+    return completed(outcomeOf(run), run, startedAt, t0, report(spec, backend));
+  }
+
+  const plan = filesystemPlan({
+    workspace: place.value.root,
+    workspaceAccess: spec.filesystem === "read-only" ? "read-only" : "write",
+    defaultDenied: defaultDeniedPaths(baseEnv),
+    protectedPaths: [...(spec.protectedPaths ?? []), ...approverKeysDirs(baseEnv)],
+    home: homesOf(baseEnv)[0] ?? "/",
+    ...spec.paths,
+  });
+  if (!plan.ok) return unavailable(plan.code, plan.message, backend);
+
+  // Per run and private (0700): the empty file hidden files are replaced by, and the proxy's sockets.
+  const runtime = await mkdtemp(join(tmpdir(), "wsops-run-"));
+  const emptyFile = join(runtime, "empty");
+  const socketDir = join(runtime, "proxy");
+  let proxy: FilteringProxy | null = null;
+  try {
+    try {
+      await writeFile(emptyFile, "", { mode: 0o444 });
+      if (spec.network === "allowlist") {
+        await mkdir(socketDir, { mode: 0o700 });
+        proxy = await startFilteringProxy({ dir: socketDir, allowlist: spec.allowlist ?? [] });
+      }
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return unavailable("sandbox_unavailable", `the sandbox could not be prepared: ${why}`, backend);
+    }
+    const run = await supervise({
+      ...common,
+      file: choice.bwrapPath,
+      args: bubblewrapArgs({
+        cwd: place.value.cwd,
+        mounts: mountArgs(plan.value, emptyFile),
+        env: proxy ? { ...env, ...proxyEnvironment() } : env,
+        command,
+        ...(proxy ? { bridge: { socketDir, node: process.execPath, script: BRIDGE_SCRIPT } } : {}),
+      }),
+      cwd: place.value.cwd,
+    });
+    if (!run.spawned) return spawnFailed(argv0, run.message, backend);
+    return completed(outcomeOf(run), run, startedAt, t0, report(spec, backend, proxy));
+  } finally {
+    await proxy?.close();
+    await rm(runtime, { recursive: true, force: true });
+  }
 }
+
+/** What the backend enforced: the process backend nothing, bubblewrap the filesystem and the network. */
+function report(spec: RunSpec, backend: Backend, proxy: FilteringProxy | null = null): SandboxReport {
+  const requested = spec.network ? { requested: spec.network } : {};
+  if (backend === "process") return { backend, isolation: "none", network: { ...requested, access: "host" } };
+  if (!proxy) return { backend, isolation: "bubblewrap", network: { ...requested, access: "none" } };
+  const { connections, omitted } = proxy.log();
+  return {
+    backend,
+    isolation: "bubblewrap",
+    network: {
+      ...requested,
+      access: "proxy",
+      connections,
+      ...(omitted > 0 ? { connectionsOmitted: omitted } : {}),
+    },
+  };
+}
+
+const spawnFailed = (argv0: string, message: string, backend: Backend) =>
+  unavailable("spawn_failed", `could not start ${JSON.stringify(argv0)}: ${message}`, backend);
 
 function outcomeOf(run: Extract<Supervised, { spawned: true }>): RunOutcome {
   if (run.stoppedBy === "timeout") return "timed_out";
@@ -79,21 +135,22 @@ type Ended = Pick<CompletedRun, "exitCode" | "signal" | "stdout" | "stderr">;
 function completed(
   outcome: RunOutcome,
   ended: Ended,
-  backend: Backend,
   startedAt: Date,
   t0: number,
+  sandbox: SandboxReport,
 ): CompletedRun {
   const durationMs = Math.round(performance.now() - t0);
   return {
     outcome,
     exitCode: ended.exitCode,
     signal: ended.signal,
-    backend,
+    backend: sandbox.backend,
     startedAt: startedAt.toISOString(),
     endedAt: new Date(startedAt.getTime() + durationMs).toISOString(),
     durationMs,
     stdout: ended.stdout,
     stderr: ended.stderr,
+    sandbox,
   };
 }
 

@@ -1,3 +1,6 @@
+import type { SandboxReport } from "@workspace-ops/contracts";
+import type { PathRules } from "./filesystem-plan.js";
+
 /** One command for the sandbox to run. */
 export interface RunSpec {
   /**
@@ -13,7 +16,10 @@ export interface RunSpec {
   cwd: string;
   /** Names copied from `baseEnv`; nothing else reaches the command except TRACE_ID and traceparent. */
   envAllowlist: string[];
-  /** Where allowlisted values come from (default: process.env). */
+  /**
+   * The executor's own environment (default: process.env): where allowlisted values come from, and
+   * whose HOME, XDG_CONFIG_HOME and user the default list of hidden credential stores is built for.
+   */
   baseEnv?: Record<string, string | undefined>;
   /** W3C traceparent; exported to the command as `traceparent` and its trace id as `TRACE_ID`. */
   traceparent: string;
@@ -28,12 +34,19 @@ export interface RunSpec {
   /** Fail closed: run only under bubblewrap; when it is missing or broken nothing runs. */
   requireSandbox?: boolean;
   /**
-   * bubblewrap only (the process backend enforces neither). bubblewrap cannot filter by host, so
-   * "allowlist" is enforced as "none": the sandbox has a private network namespace with only `lo`.
+   * The network the obligations ask for (reported in the result). bubblewrap enforces it: "none" is a
+   * private network namespace with only `lo`; "allowlist" is the same plus a filtering proxy that
+   * admits `allowlist` only. The process backend enforces neither, and says so in the result.
    */
   network?: "none" | "allowlist";
+  /** Entries the filtering proxy admits under network "allowlist": "host", "*.domain", optional ":port". */
+  allowlist?: readonly string[];
   /** bubblewrap only: the workspace is bound writable (default) or read-only. */
   filesystem?: "workspace-write" | "read-only";
+  /** bubblewrap only: a profile's denyRead, allowRead and allowWrite ("~" is baseEnv's HOME). */
+  paths?: PathRules;
+  /** bubblewrap only: hidden whatever any rule says (the state directory, approver keys). */
+  protectedPaths?: readonly string[];
   /** Cancel: the same group kill as a timeout, outcome "cancelled". */
   signal?: AbortSignal;
   /** Live output, only the kept bytes (so a log written from it matches the digest). */
@@ -75,6 +88,9 @@ export interface UnavailableReason {
 
 export type RunOutcome = "succeeded" | "failed" | "timed_out" | "cancelled";
 
+/** How the command was confined: ToolExecutionResult.sandbox, the contract's SandboxReport. */
+export type { SandboxReport } from "@workspace-ops/contracts";
+
 export interface CompletedRun {
   outcome: RunOutcome;
   exitCode: number | null;
@@ -85,6 +101,7 @@ export interface CompletedRun {
   durationMs: number;
   stdout: StreamCapture;
   stderr: StreamCapture;
+  sandbox: SandboxReport;
 }
 
 export interface UnavailableRun {

@@ -1,0 +1,177 @@
+// Attack: an allowed (granted) command rewrites the audit trail and the approvals — the log, its head,
+// the approvals index, a pending call's stream — or just reads them. Under bubblewrap the state
+// directory is out of sight, wherever it is; under the process backend nothing stops it, and every
+// result says so (isolation "none").
+import { join } from "node:path";
+import { bubblewrapAvailable } from "@workspace-ops/executor";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  execJson,
+  foundUnder,
+  grant,
+  type Place,
+  place,
+  removePlaces,
+  script,
+  snapshot,
+  useProfile,
+  wsops,
+} from "./support.js";
+
+afterAll(removePlaces);
+
+const MARK = "FORGED-BY-THE-AGENT";
+
+/**
+ * The agent's script: every file under the directories it is given, read, appended to and replaced;
+ * then a new file. Prints one line per attempt: "<what> <path> ok|<errno>".
+ */
+const FORGE = `
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+const attempt = (what, path, act) => {
+  try { act(); console.log(what, path, "ok"); } catch (e) { console.log(what, path, e.code); }
+};
+const files = (dir) => {
+  const found = [];
+  const walk = (d) => { for (const e of readdirSync(d)) { const p = join(d, e); statSync(p).isDirectory() ? walk(p) : found.push(p); } };
+  try { walk(dir); } catch (e) { console.log("list", dir, e.code); }
+  return found;
+};
+for (const dir of process.argv.slice(2)) {
+  for (const path of files(dir)) {
+    attempt("read", path, () => readFileSync(path));
+    attempt("append", path, () => appendFileSync(path, ${JSON.stringify(`${MARK}\n`)}));
+    if (path.endsWith(".json")) attempt("replace", path, () => writeFileSync(path, ${JSON.stringify(`{"${MARK}":1}`)}));
+  }
+  attempt("create", join(dir, "streams", "wsops.approvals.jsonl.new"), () => writeFileSync(join(dir, "streams", "wsops.approvals.jsonl.new"), ${JSON.stringify(MARK)}));
+}
+`;
+
+/** A workspace with a profile, a grant for node, and one call parked awaiting approval. */
+function setUp(at: Place) {
+  useProfile(at, { backend: "bubblewrap" });
+  grant(at, "node");
+  const pending = execJson(at, ["rm", "notes.txt"]);
+  expect(pending.result).toMatchObject({ outcome: "approval_required" });
+  script(at, "forge.mjs", FORGE);
+  return pending.result.toolExecutionId;
+}
+
+/**
+ * Every record that was in the state directory is still there, byte for byte (the append-only JSONL
+ * files only grew; the head is rewritten by the executor itself), and no forged byte is anywhere.
+ */
+function onlyAppended(before: Map<string, string>, stateDir: string) {
+  const after = snapshot(stateDir);
+  const changed = [...before]
+    .filter(([path]) => path.endsWith(".jsonl"))
+    .filter(([path, bytes]) => !(after.get(path) ?? "").startsWith(bytes));
+  return { changed, forged: foundUnder(stateDir, MARK) };
+}
+
+describe.runIf(bubblewrapAvailable())("attack: rewrite the state from an allowed command", () => {
+  it("under bubblewrap the default state directory (~/.local/state/wsops/…) is not there at all", () => {
+    const at = place();
+    const pendingId = setUp(at);
+    const before = snapshot(at.stateDir);
+    expect([...before.keys()].some((path) => path.endsWith("audit.jsonl"))).toBe(true);
+
+    const { code, result } = execJson(at, [
+      "node",
+      "forge.mjs",
+      at.stateDir,
+      join(at.home, ".local/state/wsops"),
+    ]);
+    // The directories are empty where the command looks: nothing to read, nowhere to write.
+    expect(result.output?.stdout.preview).toBe(
+      [
+        // The workspace's own state directory is inside the hidden root of every workspace's state.
+        `list ${at.stateDir} ENOENT`,
+        `create ${at.stateDir}/streams/wsops.approvals.jsonl.new ENOENT`,
+        `create ${at.home}/.local/state/wsops/streams/wsops.approvals.jsonl.new ENOENT`,
+        "",
+      ].join("\n"),
+    );
+    // Recorded: the attempt ran, under bubblewrap, and its result is in the audit log like any other.
+    expect({ code, outcome: result.outcome, sandbox: result.sandbox }).toEqual({
+      code: 0,
+      outcome: "succeeded",
+      sandbox: {
+        backend: "bubblewrap",
+        isolation: "bubblewrap",
+        network: { requested: "none", access: "none" },
+      },
+    });
+    expect(foundUnder(at.stateDir, result.toolExecutionId).length).toBeGreaterThan(0);
+    expect(onlyAppended(before, at.stateDir)).toEqual({ changed: [], forged: [] });
+    expect(wsops(at, ["audit", "verify"]).code).toBe(0);
+    expect(JSON.parse(wsops(at, ["status", pendingId, "--json"]).stdout)).toMatchObject({
+      state: "awaiting_approval",
+    });
+  });
+
+  it("under bubblewrap a state directory put inside the workspace is hidden there too", () => {
+    const base = place();
+    const at: Place = {
+      ...base,
+      env: { ...base.env, WSOPS_STATE_DIR: join(base.workspace, ".wsops") },
+      stateDir: join(base.workspace, ".wsops"),
+    };
+    setUp(at);
+    const before = snapshot(at.stateDir);
+    const { result } = execJson(at, [
+      "node",
+      "-e",
+      `const fs = require("node:fs");
+       for (const act of [() => fs.readdirSync(".wsops").length, () => fs.readFileSync(".wsops/audit.jsonl"),
+         () => fs.appendFileSync(".wsops/audit.jsonl", "x"), () => fs.renameSync(".wsops", "moved"),
+         () => fs.rmSync(".wsops", { recursive: true })]) {
+         try { console.log("ok", act()); } catch (e) { console.log(e.code); }
+       }`,
+    ]);
+    // Empty, read-only, and a mount point: it can be neither renamed nor removed.
+    expect(result.output?.stdout.preview).toBe("ok 0\nENOENT\nEROFS\nEBUSY\nEBUSY\n");
+    expect(result.sandbox).toMatchObject({ backend: "bubblewrap", isolation: "bubblewrap" });
+    expect(onlyAppended(before, at.stateDir)).toEqual({ changed: [], forged: [] });
+    expect(wsops(at, ["audit", "verify"]).code).toBe(0);
+  });
+});
+
+describe("attack: rewrite the state under the process backend (documented: nothing confines it)", () => {
+  it("succeeds: every result says isolation none, and the damage is detected, not prevented", () => {
+    const at = place();
+    useProfile(at, { backend: "process" });
+    grant(at, "node");
+    script(at, "forge.mjs", FORGE);
+    const harmless = execJson(at, ["node", "-e", "1"], { sandbox: "process" });
+    expect(harmless.result.sandbox).toEqual({
+      backend: "process",
+      isolation: "none",
+      network: { requested: "none", access: "host" },
+    });
+
+    const forged = wsops(at, [
+      "exec",
+      "--json",
+      "--actor",
+      "agent:attacker",
+      "--sandbox",
+      "process",
+      "--",
+      "node",
+      "forge.mjs",
+      at.stateDir,
+    ]);
+    // The command rewrote the log and its head; the executor notices when it comes to record the
+    // result and refuses to append to a damaged log (exit 2), and audit verify names the damage.
+    expect({ code: forged.code, stderr: forged.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringContaining("refusing to append to a damaged audit log"),
+    });
+    expect(foundUnder(at.stateDir, MARK).length).toBeGreaterThan(0);
+    expect(wsops(at, ["audit", "verify"]).code).toBe(1);
+    // What remains possible here: a command that rewrites the log and its head consistently is not
+    // detected until the head is signed (a later step); only bubblewrap keeps the state out of reach.
+  });
+});
