@@ -31,7 +31,10 @@ export function wsops(
     input: options.input ?? "",
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
-    env: options.env ? { ...cliEnv, ...options.env, WSOPS_DEBUG: "" } : cliEnv,
+    // A caller's own environment replaces process.env whole (it may drop names); state still goes to the scratch home.
+    env: options.env
+      ? { ...options.env, WSOPS_DEBUG: "", WSOPS_STATE_DIR: "", XDG_STATE_HOME: cliEnv.XDG_STATE_HOME }
+      : cliEnv,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
