@@ -1,0 +1,118 @@
+// Rows as both backends return them (the same column names), turned into the Store's types.
+import type {
+  ApprovalInfo,
+  ApprovalState,
+  SessionInfo,
+  StoredRecord,
+  StreamInfo,
+  StreamKind,
+} from "./types.js";
+
+export interface StreamRowIn {
+  stream: string;
+  kind: string;
+  session_id: string | null;
+  actor: string | null;
+  execution_id: string | null;
+  state: string | null;
+  approval_request_id: string | null;
+  last_seq: number | string;
+  created_at: string;
+  updated_at: string;
+}
+
+export const streamFromRow = (row: StreamRowIn): StreamInfo => ({
+  stream: row.stream,
+  kind: row.kind as StreamKind,
+  sessionId: row.session_id,
+  actor: row.actor,
+  executionId: row.execution_id,
+  state: row.state,
+  approvalRequestId: row.approval_request_id,
+  lastSeq: Number(row.last_seq),
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export interface ApprovalRowIn {
+  approval_request_id: string;
+  stream: string;
+  state: string;
+  requested_by: string;
+  expires_at: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+
+export const approvalFromRow = (row: ApprovalRowIn): ApprovalInfo => ({
+  approvalRequestId: row.approval_request_id,
+  stream: row.stream,
+  state: row.state as ApprovalState,
+  requestedBy: row.requested_by,
+  expiresAt: row.expires_at,
+  createdAt: row.created_at,
+  resolvedAt: row.resolved_at,
+  resolvedBy: row.resolved_by,
+});
+
+export interface SessionRowIn {
+  session_id: string;
+  streams: number | string;
+  created_at: string;
+  updated_at: string;
+}
+
+export const sessionFromRow = (row: SessionRowIn): SessionInfo => ({
+  sessionId: row.session_id,
+  streams: Number(row.streams),
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export interface RecordRowIn {
+  seq: number | string;
+  at: string;
+  type: string;
+  data: string;
+}
+
+export const recordFromRow = (row: RecordRowIn): StoredRecord => ({
+  seq: Number(row.seq),
+  at: row.at,
+  type: row.type,
+  data: JSON.parse(row.data),
+});
+
+/** A page size from a caller: default 100, between 1 and 1000. */
+export const pageLimit = (limit: number | undefined, fallback = 100): number =>
+  Math.max(1, Math.min(1000, Number.isSafeInteger(limit) ? (limit as number) : fallback));
+
+/** The WHERE clause and parameters of a stream listing, with `?`-style or `$n`-style placeholders. */
+export function streamListing(
+  filter: import("./types.js").StreamFilter,
+  placeholder: (n: number) => string,
+): { where: string; params: unknown[]; limit: number } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const equal = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(value);
+    clauses.push(`${column} = ${placeholder(params.length)}`);
+  };
+  equal("kind", filter.kind);
+  equal("session_id", filter.sessionId);
+  equal("state", filter.state);
+  equal("actor", filter.actor);
+  if (filter.before) {
+    params.push(filter.before.createdAt);
+    const createdAt = placeholder(params.length);
+    params.push(filter.before.stream);
+    clauses.push(`(created_at, stream) < (${createdAt}, ${placeholder(params.length)})`);
+  }
+  return {
+    where: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "",
+    params,
+    limit: pageLimit(filter.limit),
+  };
+}
