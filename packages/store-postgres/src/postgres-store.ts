@@ -157,7 +157,7 @@ class PostgresStore implements Store {
         // Separate statements: each sees what was committed before the head lock was granted.
         prepared.audit.length ? "SELECT * FROM audit ORDER BY seq DESC LIMIT 1" : nothing,
         prepared.streams.length
-          ? `SELECT stream, last_seq, session_id FROM streams WHERE stream IN (${list(prepared.streams)})`
+          ? `SELECT stream, last_seq, session_id, state FROM streams WHERE stream IN (${list(prepared.streams)})`
           : nothing,
         prepared.approvalIds.length
           ? `SELECT approval_request_id, state FROM approvals WHERE approval_request_id IN (${list(prepared.approvalIds)})`
@@ -175,10 +175,14 @@ class PostgresStore implements Store {
       {
         head,
         streams: new Map(
-          (streamRows as { stream: string; last_seq: string; session_id: string | null }[]).map((r) => [
-            r.stream,
-            { lastSeq: Number(r.last_seq), sessionId: r.session_id },
-          ]),
+          (
+            streamRows as {
+              stream: string;
+              last_seq: string;
+              session_id: string | null;
+              state: string | null;
+            }[]
+          ).map((r) => [r.stream, { lastSeq: Number(r.last_seq), sessionId: r.session_id, state: r.state }]),
         ),
         approvals: new Map(
           (approvalRows as { approval_request_id: string; state: ApprovalInfo["state"] }[]).map((r) => [

@@ -101,7 +101,7 @@ export function prepareBatch(batch: Batch): PreparedBatch {
 export interface CommitState {
   head: AuditHead;
   /** The streams of the batch that exist, by name. */
-  streams: ReadonlyMap<string, { lastSeq: number; sessionId: string | null }>;
+  streams: ReadonlyMap<string, { lastSeq: number; sessionId: string | null; state: string | null }>;
   /** The approvals the batch writes that exist, by id. */
   approvals: ReadonlyMap<string, { state: ApprovalState }>;
 }
@@ -190,6 +190,13 @@ export function planCommit(batch: PreparedBatch, state: CommitState, at: string)
         { stream: append.stream, expectSeq: append.expectSeq, nextSeq: first },
       );
     }
+    if (append.expectState !== undefined && existing?.state !== append.expectState) {
+      throw new StateError(
+        "conflict",
+        `stream ${append.stream} is ${existing?.state ?? "not there"}, not ${append.expectState}`,
+        { stream: append.stream, expectState: append.expectState, state: existing?.state ?? null },
+      );
+    }
     if (existing === undefined && append.create === undefined) {
       throw new StateError(
         "record_invalid",
@@ -247,7 +254,7 @@ export function planCommit(batch: PreparedBatch, state: CommitState, at: string)
       });
     }
     if (sessionId !== null && !sessions.has(sessionId)) sessions.set(sessionId, { newStreams: 0 });
-    known.set(append.stream, { lastSeq, sessionId });
+    known.set(append.stream, { lastSeq, sessionId, state: append.state ?? existing?.state ?? null });
   }
 
   const approvalStates = new Map(state.approvals);

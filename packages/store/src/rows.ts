@@ -101,6 +101,7 @@ export function streamListing(
     clauses.push(`${column} = ${placeholder(params.length)}`);
   };
   equal("kind", filter.kind);
+  equal("execution_id", filter.executionId);
   equal("session_id", filter.sessionId);
   equal("state", filter.state);
   equal("actor", filter.actor);

@@ -111,6 +111,8 @@ export interface StreamAppend {
    * (a duplicate request id). Otherwise the whole commit fails with `conflict`.
    */
   expectSeq?: number;
+  /** Append only if the stream's state is this one (a transition's "from"); otherwise `conflict`. */
+  expectState?: string;
   /** What the stream is, used when this commit creates it (ignored for a stream that exists). */
   create?: { kind: StreamKind; sessionId?: string; actor?: string; executionId?: string };
   /** The stream's state after this commit. */
@@ -158,6 +160,8 @@ export interface Committed {
 
 export interface StreamFilter {
   kind?: StreamKind;
+  /** The operation of a LocalAgentExecution (at most one). */
+  executionId?: string;
   sessionId?: string;
   state?: string;
   actor?: string;

@@ -86,8 +86,8 @@ function statements(db: Database.Database) {
   return {
     head: db.prepare<[], AuditHead>("SELECT seq, hash FROM audit_head WHERE id = 1"),
     lastAudit: db.prepare<[], AuditRow>("SELECT * FROM audit ORDER BY seq DESC LIMIT 1"),
-    streamState: db.prepare<[string], { last_seq: number; session_id: string | null }>(
-      "SELECT last_seq, session_id FROM streams WHERE stream = ?",
+    streamState: db.prepare<[string], { last_seq: number; session_id: string | null; state: string | null }>(
+      "SELECT last_seq, session_id, state FROM streams WHERE stream = ?",
     ),
     approvalState: db.prepare<[string], { state: ApprovalState }>(
       "SELECT state FROM approvals WHERE approval_request_id = ?",
@@ -173,10 +173,10 @@ class SqliteStore implements Store {
     const s = this.#s;
     const head = s.head.get() as AuditHead;
     if (prepared.audit.length > 0) assertChainEnd(head, s.lastAudit.get());
-    const streams = new Map<string, { lastSeq: number; sessionId: string | null }>();
+    const streams = new Map<string, { lastSeq: number; sessionId: string | null; state: string | null }>();
     for (const name of prepared.streams) {
       const row = s.streamState.get(name);
-      if (row) streams.set(name, { lastSeq: row.last_seq, sessionId: row.session_id });
+      if (row) streams.set(name, { lastSeq: row.last_seq, sessionId: row.session_id, state: row.state });
     }
     const approvals = new Map<string, { state: ApprovalState }>();
     for (const id of prepared.approvalIds) {

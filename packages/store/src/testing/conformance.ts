@@ -201,6 +201,34 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       ).toBe(3);
     });
 
+    it("with expectState, appends only to a stream in that state (a transition's compare-and-set)", async () => {
+      const store = await open();
+      await store.commit({ appends: [{ stream: "s", records: ticks(1), create, state: "approved" }] });
+      const run = (to: string) => ({
+        appends: [{ stream: "s", records: ticks(1), expectState: "approved", state: to }],
+      });
+      const [first, second] = await Promise.allSettled([
+        store.commit(run("running")),
+        store.commit(run("cancelled")),
+      ]);
+      expect([first.status, second.status]).toEqual(["fulfilled", "rejected"]);
+      expect(
+        second.status === "rejected" && { code: second.reason.code, message: second.reason.message },
+      ).toEqual({
+        code: "conflict",
+        message: "stream s is running, not approved",
+      });
+      expect(
+        await rejection(
+          store.commit({ appends: [{ stream: "none", records: ticks(1), expectState: "x", create }] }),
+        ),
+      ).toEqual({
+        code: "conflict",
+        message: "stream none is not there, not x",
+      });
+      expect((await store.stream("s"))?.state).toBe("running");
+    });
+
     it("lets exactly one of many concurrent creators of a stream win, across connections", async () => {
       const first = await open();
       const stores = [first, ...(await Promise.all([1, 2, 3].map(() => reopen(first))))];
@@ -279,8 +307,16 @@ export function describeStoreConformance(target: ConformanceTarget): void {
         state: string,
         kind: "tool_execution" | "operation",
       ) => {
+        const executionId = kind === "operation" ? `exec-${stream.slice(1)}` : undefined;
         await store.commit({
-          appends: [{ stream, records: ticks(1), create: { kind, sessionId, actor }, state }],
+          appends: [
+            {
+              stream,
+              records: ticks(1),
+              create: { kind, sessionId, actor, ...(executionId ? { executionId } : {}) },
+              state,
+            },
+          ],
         });
         await new Promise((resolve) => setTimeout(resolve, 3)); // distinct creation times
       };
@@ -299,6 +335,7 @@ export function describeStoreConformance(target: ConformanceTarget): void {
         state: await names({ state: "succeeded" }),
         actor: await names({ actor: "agent:x", kind: "tool_execution" }),
         operations: await names({ kind: "operation" }),
+        execution: await names({ executionId: "exec-3" }),
         limited: await names({ sessionId: "sess-a", limit: 2 }),
       }).toEqual({
         all: ["wsops.mode", "c4", "c3", "c2", "c1"],
@@ -306,6 +343,7 @@ export function describeStoreConformance(target: ConformanceTarget): void {
         state: ["c3", "c1"],
         actor: ["c4", "c1"],
         operations: ["c3"],
+        execution: ["c3"],
         limited: ["c4", "c2"],
       });
       const [, second] = await store.listStreams({ sessionId: "sess-a", limit: 2 });
