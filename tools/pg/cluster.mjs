@@ -105,6 +105,9 @@ export async function startCluster(options = {}) {
       "-c",
       "CREATE ROLE wsops LOGIN CREATEDB",
       "-c",
+      // DROP DATABASE … WITH (FORCE) may have to end an autovacuum worker of the superuser.
+      "GRANT pg_signal_backend TO wsops",
+      "-c",
       "CREATE DATABASE wsops OWNER wsops",
     ],
     null,

@@ -106,13 +106,18 @@ const latestVersion = async (client: pg.ClientBase): Promise<number | null> => {
   }
 };
 
-/** Brings the schema (in the connection's search_path) up to date; a no-op read when it is. */
-export async function migrate(client: pg.ClientBase): Promise<void> {
+/**
+ * Brings the schema (`schema`, created when missing, else the connection's search_path) up to date;
+ * a no-op read when it is. Concurrent openers queue on an advisory lock (CREATE SCHEMA IF NOT EXISTS
+ * alone is not safe against a concurrent one).
+ */
+export async function migrate(client: pg.ClientBase, schema: string | null = null): Promise<void> {
   const current = await latestVersion(client);
   if (current === migrations.length) return;
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
     await client.query(
       "CREATE TABLE IF NOT EXISTS wsops_schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
     );

@@ -116,6 +116,15 @@ describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", (
       );
     });
 
+    it("takes a schema named like a keyword", async () => {
+      const url = new URL(database.url);
+      url.searchParams.set("schema", "user");
+      const store = await openPostgresStore(url.toString());
+      await store.commit({ audit: [{ type: "t", subject: "-", data: 1 }] });
+      expect(psql(url.toString(), 'SELECT count(*) FROM "user".audit').trim()).toBe("1");
+      await store.close();
+    });
+
     it("fails with `unavailable`, naming the server, when nothing listens there", async () => {
       await expect(openPostgresStore("postgres://nobody@127.0.0.1:1/none")).rejects.toMatchObject({
         code: "unavailable",

@@ -85,15 +85,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const { connectionString, schema, location } = parsePostgresUrl(url);
   const durability = options.durability ?? "full";
   const settings = [`-c synchronous_commit=${durability === "full" ? "on" : "off"}`];
-  if (schema) settings.push(`-c search_path=${schema}`);
+  // Quoted: a schema may be named like a keyword ("user", "full").
+  if (schema) settings.push(`-c search_path=${pg.Client.prototype.escapeIdentifier(schema)}`);
   const config: pg.ClientConfig = { connectionString, options: settings.join(" ") };
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 4 });
   pool.on("error", () => undefined); // an idle connection that dies is replaced on the next checkout
   try {
     const client = await pool.connect();
     try {
-      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await migrate(client);
+      await migrate(client, schema);
     } finally {
       client.release();
     }
