@@ -13,7 +13,7 @@ import { ChangeFeed, isStateError } from "@workspace-ops/store";
 import { currentState, type ExecutorContext, Phase, storedRequest } from "./context.js";
 import { decideApproval, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import { endOperation, type OperationOutcome, resumeOperation } from "./operations.js";
+import type { OperationOutcome } from "./operations.js";
 import {
   expireToolCall,
   finishToolCall,
@@ -21,6 +21,9 @@ import {
   resumeToolCall,
   type ToolCallOutcome,
 } from "./tool-call.js";
+
+/** Operations (their handlers, diagnostics, containers) are loaded only when one is involved. */
+const operations = () => import("./operations.js");
 
 export type ResolveOutcome =
   | { ok: true; resolution: ApprovalResolution; toolExecutionId: string; result?: ToolExecutionResult }
@@ -136,7 +139,13 @@ async function commitResolution(
   };
   const operation = storedRequest(records).operation;
   if (operation) {
-    await endOperation(phase, "awaiting_approval", "denied", [denial], operation.audit.traceparent);
+    await (await operations()).endOperation(
+      phase,
+      "awaiting_approval",
+      "denied",
+      [denial],
+      operation.audit.traceparent,
+    );
     return { ok: true, resolution: resolved, toolExecutionId: id };
   }
   const request = storedRequest(records).request as ToolExecutionRequest;
@@ -194,7 +203,13 @@ async function expireNow(ctx: ExecutorContext, id: string): Promise<ToolCallOutc
       { approvalRequestId: approval.approvalRequestId, resolution: "expired" },
       resolution,
     );
-    return endOperation(phase, "awaiting_approval", "denied", [why], stored.operation.audit.traceparent);
+    return (await operations()).endOperation(
+      phase,
+      "awaiting_approval",
+      "denied",
+      [why],
+      stored.operation.audit.traceparent,
+    );
   }
   const decision = records.findLast((r) => r.type === "decision")?.data as ToolExecutionDecision | undefined;
   return expireToolCall(
@@ -221,7 +236,7 @@ export async function resume(ctx: ExecutorContext, id: string): Promise<ToolCall
   ) {
     return expire(ctx, id);
   }
-  return stored.operation ? resumeOperation(ctx, id) : resumeToolCall(ctx, id);
+  return stored.operation ? (await operations()).resumeOperation(ctx, id) : resumeToolCall(ctx, id);
 }
 
 /**

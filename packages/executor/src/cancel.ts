@@ -3,42 +3,60 @@
 // ends the whole process group. A runner that died on this host is cancelled directly, so nothing
 // stays "running" forever; a runner on another host is only asked.
 import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ChangeFeed, isStateError } from "@workspace-ops/store";
 import { currentState, type ExecutorContext, Phase } from "./context.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import { terminalStates } from "./state-machine.js";
 
+/** A command that ends sooner than this is never looked at: no read competes with its start. */
+const FIRST_LOOK_MS = 50;
+
+export interface CancelWatch {
+  /** Starts looking: call once the call is committed as running (its records up to `afterSeq`). */
+  start(controller: AbortController): void;
+  /** Stops looking; a look in flight is then ignored. */
+  stop(): void;
+}
+
 /**
- * Aborts `controller` once a cancel request appears in the stream after `afterSeq`; call the returned
- * stop() after the run. It looks once at once (a request may have come before it watched), then at
- * every change the store reports; a look that fails is retried at the next change.
+ * Watches the call's stream for a cancel request. Create it before the commit that marks the call
+ * running, so that every change from then on is buffered. The first look comes after FIRST_LOOK_MS
+ * (whatever happened before it); after it, every change the store reports is looked at, and a look
+ * that fails is retried at the next change.
  */
-export function watchForCancel(
-  ctx: ExecutorContext,
-  stream: string,
-  controller: AbortController,
-  afterSeq = 0,
-): () => void {
+export function watchForCancel(ctx: ExecutorContext, stream: string): CancelWatch {
   const stopping = new AbortController();
   const feed = new ChangeFeed(ctx.store);
-  void (async () => {
-    let seen = afterSeq;
-    for (let changed = true; !stopping.signal.aborted && !controller.signal.aborted; ) {
-      if (changed) {
+  return {
+    start(controller) {
+      void (async () => {
         try {
-          const records = await ctx.store.read(stream, { afterSeq: seen });
-          if (stopping.signal.aborted) break;
-          if (records.some((r) => r.type === "cancel_requested")) controller.abort();
-          seen = records.at(-1)?.seq ?? seen;
+          await sleep(FIRST_LOOK_MS, undefined, { signal: stopping.signal });
         } catch {
-          // A failed look (the database busy or away for a moment) must not crash the run.
+          return; // stopped before the first look
         }
-      }
-      changed = await feed.next(60_000, stopping.signal);
-    }
-    feed.close();
-  })();
-  return () => stopping.abort();
+        let seen = 0;
+        for (let look = true; !stopping.signal.aborted && !controller.signal.aborted; ) {
+          if (look) {
+            try {
+              const records = await ctx.store.read(stream, { afterSeq: seen });
+              if (stopping.signal.aborted) break;
+              if (records.some((r) => r.type === "cancel_requested")) controller.abort();
+              seen = records.at(-1)?.seq ?? seen;
+            } catch {
+              // A failed look (the database busy or away for a moment) must not crash the run.
+            }
+          }
+          look = await feed.next(60_000, stopping.signal);
+        }
+      })();
+    },
+    stop() {
+      stopping.abort();
+      feed.close();
+    },
+  };
 }
 
 /** Whether a runner is alive: known only for a process of this host. */

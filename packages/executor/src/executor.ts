@@ -8,7 +8,7 @@ import type { ExecutorContext, Mode } from "./context.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import type { EventSink } from "./events.js";
 import { reservedStreams } from "./ids.js";
-import { type OperationOutcome, submitOperation } from "./operations.js";
+import type { OperationOutcome } from "./operations.js";
 import type { State } from "./state-machine.js";
 import { openStore } from "./store-url.js";
 import { receiveToolCall, type ToolCallOutcome } from "./tool-call.js";
@@ -132,7 +132,9 @@ export class Executor {
     return waitForApproval(this.context, outcome.toolExecutionId, options.waitTimeoutMs ?? 15 * 60 * 1000);
   }
 
-  submit(payload: unknown, actor?: Principal): Promise<OperationOutcome> {
+  /** Operations (their handlers, diagnostics, containers) are loaded on the first submit. */
+  async submit(payload: unknown, actor?: Principal): Promise<OperationOutcome> {
+    const { submitOperation } = await import("./operations.js");
     return submitOperation(this.context, payload, actor);
   }
 

@@ -347,7 +347,8 @@ async function runContainer(
       traceparent,
     );
   const controller = new AbortController();
-  const stop = watchForCancel(ctx, id, controller);
+  const watch = watchForCancel(ctx, id);
+  watch.start(controller);
   try {
     const ran = await runSandboxed({
       argv: containerArgv(runtime.runtime, record, ctx.workspaceRoot),
@@ -363,7 +364,7 @@ async function runContainer(
     phase.storeOnly("step_result", { name: "container", ...ran });
     return endRun(phase, ran, traceparent);
   } finally {
-    stop();
+    watch.stop();
   }
 }
 
@@ -429,7 +430,8 @@ async function runSteps(
   const traceparent = operation.audit.traceparent;
   const deadline = Date.now() + operation.budget.maxWallClockSeconds * 1000;
   const controller = new AbortController();
-  const stop = watchForCancel(ctx, id, controller);
+  const watch = watchForCancel(ctx, id);
+  watch.start(controller);
   try {
     for (const [index, step] of execution.steps.entries()) {
       if (index >= operation.budget.maxSteps) {
@@ -483,6 +485,6 @@ async function runSteps(
     }
     return endOperation(phase, "running", "succeeded", [], traceparent);
   } finally {
-    stop();
+    watch.stop();
   }
 }

@@ -183,10 +183,16 @@ export async function run(
     toolExecutionId: id,
     ...(facts.decision ? { decisionId: facts.decision.decisionId } : {}),
   });
-  await phase.commit();
+  const watch = watchForCancel(ctx, id);
+  try {
+    await phase.commit();
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
   const runStarted = performance.now();
   const controller = new AbortController();
-  const stopWatching = watchForCancel(ctx, id, controller);
+  watch.start(controller);
   const ran = await runSandboxed({
     signal: controller.signal,
     ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
@@ -202,7 +208,7 @@ export async function run(
     ...(obligations?.sandbox?.network ? { network: obligations.sandbox.network } : {}),
     ...(obligations?.sandbox?.filesystem ? { filesystem: obligations.sandbox.filesystem } : {}),
   });
-  stopWatching();
+  watch.stop();
   const runMs = performance.now() - runStarted;
   return recordRun(ctx, request, started, facts, ran, runMs);
 }
