@@ -41,6 +41,17 @@ async function killMidLoop(url: string, durability: string, acks: number) {
   return stdout.split("\n").slice(0, -1);
 }
 
+/** Kills the loop mid-call on the store at `url`, then checks that store with a fresh connection. */
+async function killAndCheck(url: string, durability: string) {
+  const acknowledged = await killMidLoop(url, durability, 40);
+  const store = await openStore({ url, stateDir: "/nonexistent", durability: "full" });
+  try {
+    await checkAfterKill(store, acknowledged);
+  } finally {
+    await store.close();
+  }
+}
+
 async function checkAfterKill(store: Store, acknowledged: string[]) {
   const streams = await store.listStreams({ kind: "tool_execution", limit: 1000 });
   const byId = new Map(streams.map((s) => [s.stream, s]));
@@ -71,14 +82,10 @@ async function checkAfterKill(store: Store, acknowledged: string[]) {
 
 describe.each(["full", "relaxed"])("kill -9 of a governed exec loop, SQLite, durability %s", (durability) => {
   it("loses nothing acknowledged and leaves only whole commits", async () => {
-    const url = `sqlite:${join(mkdtempSync(join(tmpdir(), "wsops-kill-db-")), "state.db")}`;
-    const acknowledged = await killMidLoop(url, durability, 40);
-    const store = await openStore({ url, stateDir: "/nonexistent", durability: "full" });
-    try {
-      await checkAfterKill(store, acknowledged);
-    } finally {
-      await store.close();
-    }
+    await killAndCheck(
+      `sqlite:${join(mkdtempSync(join(tmpdir(), "wsops-kill-db-")), "state.db")}`,
+      durability,
+    );
   }, 60_000);
 });
 

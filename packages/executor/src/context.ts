@@ -1,5 +1,4 @@
 // What every pipeline step shares: the store, the policy, the clock and the sinks.
-import { hostname } from "node:os";
 import type { ApprovalRequest, OperationLifecycleEvent, Principal } from "@workspace-ops/contracts";
 import type { PolicyError, PolicyRuntime } from "@workspace-ops/policy";
 import type {
@@ -196,9 +195,6 @@ export class Phase {
     return batch;
   }
 }
-
-/** Where a call runs: this process on this host, so another host never judges it by its pid. */
-export const runner = () => ({ pid: process.pid, host: hostname() });
 
 /** What the first record of every stream holds: the request as received, and who sent it. */
 export interface StoredRequest {

@@ -228,6 +228,22 @@ describe("modes", () => {
     await executor.close();
   });
 
+  it("records a change of mode once when several executors open at the same moment", async () => {
+    const { workspaceRoot, stateDir, executor } = await open("governed");
+    await executor.close();
+    const opened = await Promise.all(
+      Array.from({ length: 6 }, () => Executor.open({ workspaceRoot, mode: "observe", now: clock })),
+    );
+    await Promise.all(opened.map((e) => e.close()));
+    const store = await openSqliteStore(join(stateDir, "state.db"));
+    const changes = (await store.readAudit()).filter((r) => r.type === "mode_changed").map((r) => r.data);
+    await store.close();
+    expect(changes).toEqual([
+      { from: null, to: "governed" },
+      { from: "governed", to: "observe" },
+    ]);
+  });
+
   it("audits a change of mode, and only a change", async () => {
     const { workspaceRoot, stateDir, executor } = await open("governed");
     await executor.close();

@@ -1,7 +1,7 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { join, resolve } from "node:path";
 import { type Principal, type UsageRecord, validate } from "@workspace-ops/contracts";
-import type { Durability, Store, StoredRecord } from "@workspace-ops/store";
+import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
 import { requestCancel } from "./cancel.js";
 import type { ExecutorContext, Mode } from "./context.js";
@@ -104,22 +104,33 @@ export class Executor {
     return executor;
   }
 
-  /** A change of mode is itself an audited event (one indexed read when it did not change). */
+  /**
+   * A change of mode is itself an audited event (one indexed read when it did not change). A
+   * compare-and-set on the mode stream's state, so executors starting together record it once.
+   */
   async #recordMode(): Promise<void> {
     const { store, mode } = this.context;
-    const last = (await store.stream(reservedStreams.mode))?.state ?? null;
-    if (last === mode) return;
-    await store.commit({
-      appends: [
-        {
-          stream: reservedStreams.mode,
-          records: [{ type: "mode", data: { mode, from: last, pid: process.pid } }],
-          create: { kind: "reserved" },
-          state: mode,
-        },
-      ],
-      audit: [{ type: "mode_changed", subject: reservedStreams.mode, data: { from: last, to: mode } }],
-    });
+    for (let attempt = 0; ; attempt++) {
+      const last = (await store.stream(reservedStreams.mode))?.state ?? null;
+      if (last === mode) return;
+      try {
+        await store.commit({
+          appends: [
+            {
+              stream: reservedStreams.mode,
+              records: [{ type: "mode", data: { mode, from: last, pid: process.pid } }],
+              ...(last === null ? { expectSeq: 1 } : { expectState: last }),
+              create: { kind: "reserved" },
+              state: mode,
+            },
+          ],
+          audit: [{ type: "mode_changed", subject: reservedStreams.mode, data: { from: last, to: mode } }],
+        });
+        return;
+      } catch (error) {
+        if (!isStateError(error, "conflict") || attempt >= 2) throw error;
+      }
+    }
   }
 
   /** One governed tool call. With wait, an approval_required call waits (polling) up to waitTimeoutMs. */

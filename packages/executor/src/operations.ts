@@ -15,7 +15,7 @@ import {
 import { isStateError, thisProcess } from "@workspace-ops/store";
 import { requestCancel, watchForCancel } from "./cancel.js";
 import { containerArgv, detectContainerRuntime } from "./containers.js";
-import { currentState, type ExecutorContext, Phase, principalKey, runner } from "./context.js";
+import { currentState, type ExecutorContext, Phase, principalKey } from "./context.js";
 import { approvalRequestFor, type Decided, decideOperation, decideRecorded, type Reason } from "./decide.js";
 import { exportDiagnostics } from "./diagnostics.js";
 import { type ExecutorError, executorError } from "./errors.js";
@@ -238,7 +238,7 @@ async function handle(
   const traceparent = operation.audit.traceparent;
   const artifact = operation.artifact as unknown;
   const now = ctx.now().toISOString();
-  phase.transition(from, "running", runner());
+  phase.transition(from, "running", thisProcess());
   phase.event({
     kind: "started",
     subject: id,

@@ -9,7 +9,7 @@ import {
 } from "@workspace-ops/contracts";
 import { isStateError, thisProcess } from "@workspace-ops/store";
 import { watchForCancel } from "./cancel.js";
-import { currentState, type ExecutorContext, Phase, principalKey, runner } from "./context.js";
+import { currentState, type ExecutorContext, Phase, principalKey } from "./context.js";
 import { approvalRequestFor, type Decided, decideRecorded, decideToolCall, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import { isReserved, traceIdOf } from "./ids.js";
@@ -174,7 +174,7 @@ export async function run(
     );
   }
   const obligations = ctx.mode === "governed" ? facts.decision?.obligations : undefined;
-  phase.transition(from, "running", runner());
+  phase.transition(from, "running", thisProcess());
   phase.event({
     kind: "started",
     subject: id,

@@ -23,7 +23,9 @@ import {
   type AuditRow,
   type AuditSnapshot,
   approvalFromRow,
+  approvalListing,
   assertChainEnd,
+  auditFromRow,
   type CommitPlan,
   exportSnapshot,
   OperationTracker,
@@ -335,21 +337,10 @@ class PostgresStore implements Store {
 
   listApprovals(filter: ApprovalFilter = {}): Promise<ApprovalInfo[]> {
     return this.#run("read", async () => {
-      const clauses: string[] = [];
-      const params: unknown[] = [];
-      for (const [column, value] of [
-        ["state", filter.state],
-        ["stream", filter.stream],
-      ] as const) {
-        if (value === undefined) continue;
-        params.push(value);
-        clauses.push(`${column} = $${params.length}`);
-      }
-      const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
-      params.push(pageLimit(filter.limit));
+      const { where, params, limit } = approvalListing(filter, (n) => `$${n}`);
       const { rows } = await this.pool.query<ApprovalRowIn>(
-        `SELECT ${APPROVAL_COLUMNS} FROM approvals ${where} ORDER BY created_at DESC, approval_request_id DESC LIMIT $${params.length}`,
-        params,
+        `SELECT ${APPROVAL_COLUMNS} FROM approvals ${where} ORDER BY created_at DESC, approval_request_id DESC LIMIT $${params.length + 1}`,
+        [...params, limit],
       );
       return rows.map(approvalFromRow);
     });
@@ -415,15 +406,7 @@ class PostgresStore implements Store {
         "SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
         [options.afterSeq ?? 0, pageLimit(options.limit, 1000)],
       );
-      return rows.map((row) => {
-        const parsed = parseAuditRow(row);
-        if (!parsed.ok)
-          throw new StateError(
-            "corrupt",
-            `audit record seq ${row.seq} is malformed: ${parsed.reason}; run wsops audit verify`,
-          );
-        return parsed.record;
-      });
+      return rows.map(auditFromRow);
     });
   }
 
@@ -436,13 +419,7 @@ class PostgresStore implements Store {
       throw asStateError(thrown, "PostgreSQL export failed");
     });
     try {
-      const snapshot = await this.#snapshotOn(client);
-      const lines: string[] = [];
-      for await (const line of exportSnapshot(snapshot, exportedAt)) {
-        lines.push(line);
-        if (lines.length >= 256) yield lines.splice(0).join("");
-      }
-      if (lines.length) yield lines.join("");
+      yield* exportSnapshot(await this.#snapshotOn(client), exportedAt);
     } finally {
       await client.query("COMMIT").catch(() => undefined);
       client.release();

@@ -15,6 +15,7 @@ export { OperationTracker } from "./operation-tracker.js";
 export {
   type ApprovalRowIn,
   approvalFromRow,
+  approvalListing,
   pageLimit,
   type RecordRowIn,
   recordFromRow,

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { ClaimOwner } from "./types.js";
 
-/** This process, as the owner of the claims it takes. */
+/** This process: the owner of the claims it takes, and the runner a call's transition to running names. */
 export const thisProcess = (): ClaimOwner => ({ host: hostname(), pid: process.pid });
 
 /**

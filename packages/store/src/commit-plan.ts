@@ -14,6 +14,7 @@ import type {
   Committed,
   StoredRecord,
   StreamAppend,
+  StreamInfo,
 } from "./types.js";
 
 /** A value with the JSON text it is stored as (what reads give back is JSON.parse of that text). */
@@ -114,19 +115,6 @@ export interface RecordRow {
   data: string;
 }
 
-export interface StreamRow {
-  stream: string;
-  kind: string;
-  sessionId: string | null;
-  actor: string | null;
-  executionId: string | null;
-  state: string | null;
-  approvalRequestId: string | null;
-  lastSeq: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
 /** An existing stream's new last seq (and state, approval) after the commit. */
 export interface StreamUpdate {
   stream: string;
@@ -148,7 +136,7 @@ export interface AuditRowOut {
 
 export interface CommitPlan {
   records: RecordRow[];
-  newStreams: StreamRow[];
+  newStreams: StreamInfo[];
   updatedStreams: StreamUpdate[];
   /** Sessions touched: how many streams each gains. */
   sessions: { sessionId: string; newStreams: number; at: string }[];
@@ -175,7 +163,7 @@ export interface CommitPlan {
 /** Assigns seqs and hashes, or throws `conflict` / `not_found` / `record_invalid`: then nothing is written. */
 export function planCommit(batch: PreparedBatch, state: CommitState, at: string): CommitPlan {
   const known = new Map(state.streams);
-  const created = new Map<string, StreamRow>();
+  const created = new Map<string, StreamInfo>();
   const updated = new Map<string, StreamUpdate>();
   const sessions = new Map<string, { newStreams: number }>();
   const records: RecordRow[] = [];

@@ -1,9 +1,11 @@
 // Rows as both backends return them (the same column names), turned into the Store's types.
 import type {
+  ApprovalFilter,
   ApprovalInfo,
   ApprovalState,
   SessionInfo,
   StoredRecord,
+  StreamFilter,
   StreamInfo,
   StreamKind,
 } from "./types.js";
@@ -88,32 +90,58 @@ export const recordFromRow = (row: RecordRowIn): StoredRecord => ({
 export const pageLimit = (limit: number | undefined, fallback = 100): number =>
   Math.max(1, Math.min(1000, Number.isSafeInteger(limit) ? (limit as number) : fallback));
 
-/** The WHERE clause and parameters of a stream listing, with `?`-style or `$n`-style placeholders. */
-export function streamListing(
-  filter: import("./types.js").StreamFilter,
+/** WHERE clauses of equalities and parameters, with `?`-style or `$n`-style placeholders. */
+function equalities(
+  pairs: readonly (readonly [string, string | undefined])[],
   placeholder: (n: number) => string,
-): { where: string; params: unknown[]; limit: number } {
+) {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  const equal = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
+  for (const [column, value] of pairs) {
+    if (value === undefined) continue;
     params.push(value);
     clauses.push(`${column} = ${placeholder(params.length)}`);
-  };
-  equal("kind", filter.kind);
-  equal("execution_id", filter.executionId);
-  equal("session_id", filter.sessionId);
-  equal("state", filter.state);
-  equal("actor", filter.actor);
+  }
+  return { clauses, params };
+}
+
+const where = (clauses: string[]) => (clauses.length ? `WHERE ${clauses.join(" AND ")}` : "");
+
+/** The WHERE clause and parameters of a stream listing (newest first, keyset-paged by `before`). */
+export function streamListing(
+  filter: StreamFilter,
+  placeholder: (n: number) => string,
+): { where: string; params: unknown[]; limit: number } {
+  const { clauses, params } = equalities(
+    [
+      ["kind", filter.kind],
+      ["execution_id", filter.executionId],
+      ["session_id", filter.sessionId],
+      ["state", filter.state],
+      ["actor", filter.actor],
+    ],
+    placeholder,
+  );
   if (filter.before) {
     params.push(filter.before.createdAt);
     const createdAt = placeholder(params.length);
     params.push(filter.before.stream);
     clauses.push(`(created_at, stream) < (${createdAt}, ${placeholder(params.length)})`);
   }
-  return {
-    where: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "",
-    params,
-    limit: pageLimit(filter.limit),
-  };
+  return { where: where(clauses), params, limit: pageLimit(filter.limit) };
+}
+
+/** The WHERE clause and parameters of an approval listing. */
+export function approvalListing(
+  filter: ApprovalFilter,
+  placeholder: (n: number) => string,
+): { where: string; params: unknown[]; limit: number } {
+  const { clauses, params } = equalities(
+    [
+      ["state", filter.state],
+      ["stream", filter.stream],
+    ],
+    placeholder,
+  );
+  return { where: where(clauses), params, limit: pageLimit(filter.limit) };
 }

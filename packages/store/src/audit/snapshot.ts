@@ -19,15 +19,20 @@ export interface AuditSnapshot {
 export const verifySnapshot = (snapshot: AuditSnapshot): Promise<AuditVerification> =>
   verifyChain({ head: snapshot.head, records: () => snapshot.records, positionOfSeq: async () => null });
 
-/** The export's lines: the header, then each record; a malformed record stops it (`corrupt`). */
+/**
+ * The export's lines — the header, then each record — in chunks of whole lines; a malformed record
+ * stops it (`corrupt`).
+ */
 export async function* exportSnapshot(snapshot: AuditSnapshot, exportedAt: Date): AsyncGenerator<string> {
-  yield `${JSON.stringify(exportHeader(snapshot.head, exportedAt))}\n`;
+  const lines = [`${JSON.stringify(exportHeader(snapshot.head, exportedAt))}\n`];
   for await (const parsed of snapshot.records) {
     if (!parsed.ok)
       throw new StateError(
         "corrupt",
         `audit record seq ${parsed.seq} is malformed: ${parsed.reason}; run wsops audit verify`,
       );
-    yield serializeAuditRecord(parsed.record);
+    lines.push(serializeAuditRecord(parsed.record));
+    if (lines.length >= 256) yield lines.splice(0).join("");
   }
+  if (lines.length > 0) yield lines.join("");
 }

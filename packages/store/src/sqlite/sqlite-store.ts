@@ -3,8 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
-import type { AuditRow } from "../audit/audit-fields.js";
-import { parseAuditRow } from "../audit/audit-fields.js";
+import { type AuditRow, auditFromRow, parseAuditRow } from "../audit/audit-fields.js";
 import { assertChainEnd } from "../audit/chain-end.js";
 import { type AuditSnapshot, exportSnapshot, verifySnapshot } from "../audit/snapshot.js";
 import { ownerIsGone } from "../claims.js";
@@ -14,6 +13,7 @@ import { OperationTracker } from "../operation-tracker.js";
 import {
   type ApprovalRowIn,
   approvalFromRow,
+  approvalListing,
   pageLimit,
   type RecordRowIn,
   recordFromRow,
@@ -237,21 +237,11 @@ class SqliteStore implements Store {
 
   listApprovals(filter: ApprovalFilter = {}): Promise<ApprovalInfo[]> {
     return this.#run(() => {
-      const clauses: string[] = [];
-      const params: unknown[] = [];
-      for (const [column, value] of [
-        ["state", filter.state],
-        ["stream", filter.stream],
-      ] as const) {
-        if (value === undefined) continue;
-        clauses.push(`${column} = ?`);
-        params.push(value);
-      }
-      const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
+      const { where, params, limit } = approvalListing(filter, () => "?");
       const sql = `SELECT ${APPROVAL_COLUMNS} FROM approvals ${where} ORDER BY created_at DESC, approval_request_id DESC LIMIT ?`;
       return this.db
         .prepare<unknown[], ApprovalRowIn>(sql)
-        .all(...params, pageLimit(filter.limit))
+        .all(...params, limit)
         .map(approvalFromRow);
     });
   }
@@ -288,15 +278,7 @@ class SqliteStore implements Store {
 
   readAudit(options: { afterSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
     return this.#run(() =>
-      this.#s.audit.all(options.afterSeq ?? 0, pageLimit(options.limit, 1000)).map((row) => {
-        const parsed = parseAuditRow(row);
-        if (!parsed.ok)
-          throw new StateError(
-            "corrupt",
-            `audit record seq ${row.seq} is malformed: ${parsed.reason}; run wsops audit verify`,
-          );
-        return parsed.record;
-      }),
+      this.#s.audit.all(options.afterSeq ?? 0, pageLimit(options.limit, 1000)).map(auditFromRow),
     );
   }
 
@@ -305,15 +287,10 @@ class SqliteStore implements Store {
   }
 
   async *exportAudit(exportedAt = new Date()): AsyncGenerator<string> {
-    const lines: string[] = [];
     // A dedicated read connection holds one snapshot for the whole export.
     const reader = this.#openReader();
     try {
-      for await (const line of exportSnapshot(this.#snapshotOf(reader), exportedAt)) {
-        lines.push(line);
-        if (lines.length >= 256) yield lines.splice(0).join("");
-      }
-      if (lines.length) yield lines.join("");
+      yield* exportSnapshot(this.#snapshotOf(reader), exportedAt);
     } finally {
       this.#closeReader(reader);
     }
