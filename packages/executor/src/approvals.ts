@@ -259,10 +259,11 @@ export async function waitForApproval(
       const expiresAt = Date.parse(approval.expiresAt);
       if (state === "approved" || (state === "awaiting_approval" && ctx.now().getTime() >= expiresAt)) {
         const outcome = (await resume(ctx, id)) as ToolCallOutcome;
-        // Another process claimed it first (wsops resume) or resolved it meanwhile: look again.
+        // Another process claimed or started it first (wsops resume), or resolved it meanwhile: wait
+        // for what it does instead.
         const raced =
           outcome.kind === "rejected" &&
-          ["already_claimed", "approval_not_pending"].includes(outcome.error.code);
+          ["already_claimed", "not_approved", "approval_not_pending"].includes(outcome.error.code);
         if (!raced) return outcome;
         await feed.next(Math.max(0, deadline - Date.now()));
         continue;
