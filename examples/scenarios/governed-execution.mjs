@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Executor, verifyAuditLog } from "@workspace-ops/executor";
+import { Executor } from "@workspace-ops/executor";
 
 const traceparent = "00-5b8aa5a2d2c872e8321cf37308d69df2-051581bf3cb55c13-01";
 const agent = { type: "agent", id: "agent-coder-1" };
@@ -92,6 +92,8 @@ export async function executorScenario() {
   });
   const rows = [];
   const problems = [];
+  /** @type {import("@workspace-ops/store").AuditVerification | undefined} */
+  let verdict;
   const expect = (what, got, want, detail) => {
     rows.push([what, got, detail]);
     if (got !== want) problems.push(`${what}: expected ${want}, got ${got}`);
@@ -173,19 +175,19 @@ export async function executorScenario() {
       "timed_out",
       "process group ended",
     );
+    verdict = await executor.context.store.verifyAudit();
   } finally {
     await executor.close();
   }
-  const verdict = await verifyAuditLog(stateDir);
   expect(
     "audit verify",
-    verdict.ok ? "intact" : "broken",
+    verdict?.ok ? "intact" : "broken",
     "intact",
-    verdict.ok ? `${verdict.records} hash-chained records` : verdict.firstBad.message,
+    verdict?.ok ? `${verdict.records} hash-chained records` : verdict?.firstBad.message,
   );
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [what, got, detail] of rows)
     console.log(`  ${what.padEnd(width)}  ${String(got).padEnd(10)}  ${detail ?? ""}`);
-  console.log(`\n  workspace: ${workspaceRoot}\n  state and audit log: ${stateDir} (outside the workspace)`);
+  console.log(`\n  workspace: ${workspaceRoot}\n  state and audit log: ${join(stateDir, "state.db")} (SQLite, outside the workspace)`);
   return problems;
 }

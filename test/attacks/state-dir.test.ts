@@ -44,7 +44,7 @@ for (const dir of process.argv.slice(2)) {
     attempt("append", path, () => appendFileSync(path, ${JSON.stringify(`${MARK}\n`)}));
     if (path.endsWith(".json")) attempt("replace", path, () => writeFileSync(path, ${JSON.stringify(`{"${MARK}":1}`)}));
   }
-  attempt("create", join(dir, "streams", "wsops.approvals.jsonl.new"), () => writeFileSync(join(dir, "streams", "wsops.approvals.jsonl.new"), ${JSON.stringify(MARK)}));
+  attempt("create", join(dir, "approvals", "forged.json"), () => writeFileSync(join(dir, "approvals", "forged.json"), ${JSON.stringify(MARK)}));
 }
 `;
 
@@ -58,24 +58,26 @@ function setUp(at: Place) {
   return pending.result.toolExecutionId;
 }
 
+/** The audit records of the workspace's store, as `wsops audit export` writes them (header dropped). */
+const auditLines = (at: Place) => wsops(at, ["audit", "export"]).stdout.trimEnd().split("\n").slice(1);
+
 /**
- * Every record that was in the state directory is still there, byte for byte (the append-only JSONL
- * files only grew; the head is rewritten by the executor itself), and no forged byte is anywhere.
+ * Every audit record that was there before is still there, unchanged and in place (the log only
+ * grew), and no forged byte is anywhere in the state directory's files.
  */
-function onlyAppended(before: Map<string, string>, stateDir: string) {
-  const after = snapshot(stateDir);
-  const changed = [...before]
-    .filter(([path]) => path.endsWith(".jsonl"))
-    .filter(([path, bytes]) => !(after.get(path) ?? "").startsWith(bytes));
-  return { changed, forged: foundUnder(stateDir, MARK) };
+function onlyAppended(before: string[], at: Place) {
+  const after = auditLines(at);
+  const changed = before.filter((line, i) => after[i] !== line);
+  return { changed, forged: foundUnder(at.stateDir, MARK) };
 }
 
 describe.runIf(bubblewrapAvailable())("attack: rewrite the state from an allowed command", () => {
   it("under bubblewrap the default state directory (~/.local/state/wsops/…) is not there at all", () => {
     const at = place();
     const pendingId = setUp(at);
-    const before = snapshot(at.stateDir);
-    expect([...before.keys()].some((path) => path.endsWith("audit.jsonl"))).toBe(true);
+    expect([...snapshot(at.stateDir).keys()].some((path) => path.endsWith("state.db"))).toBe(true);
+    const before = auditLines(at);
+    expect(before.length).toBeGreaterThan(0);
 
     const { code, result } = execJson(at, [
       "node",
@@ -88,8 +90,8 @@ describe.runIf(bubblewrapAvailable())("attack: rewrite the state from an allowed
       [
         // The workspace's own state directory is inside the hidden root of every workspace's state.
         `list ${at.stateDir} ENOENT`,
-        `create ${at.stateDir}/streams/wsops.approvals.jsonl.new ENOENT`,
-        `create ${at.home}/.local/state/wsops/streams/wsops.approvals.jsonl.new ENOENT`,
+        `create ${at.stateDir}/approvals/forged.json ENOENT`,
+        `create ${at.home}/.local/state/wsops/approvals/forged.json ENOENT`,
         "",
       ].join("\n"),
     );
@@ -103,8 +105,8 @@ describe.runIf(bubblewrapAvailable())("attack: rewrite the state from an allowed
         network: { requested: "none", access: "none" },
       },
     });
-    expect(foundUnder(at.stateDir, result.toolExecutionId).length).toBeGreaterThan(0);
-    expect(onlyAppended(before, at.stateDir)).toEqual({ changed: [], forged: [] });
+    expect(auditLines(at).some((line) => line.includes(result.toolExecutionId))).toBe(true);
+    expect(onlyAppended(before, at)).toEqual({ changed: [], forged: [] });
     expect(wsops(at, ["audit", "verify"]).code).toBe(0);
     expect(JSON.parse(wsops(at, ["status", pendingId, "--json"]).stdout)).toMatchObject({
       state: "awaiting_approval",
@@ -119,13 +121,13 @@ describe.runIf(bubblewrapAvailable())("attack: rewrite the state from an allowed
       stateDir: join(base.workspace, ".wsops"),
     };
     setUp(at);
-    const before = snapshot(at.stateDir);
+    const before = auditLines(at);
     const { result } = execJson(at, [
       "node",
       "-e",
       `const fs = require("node:fs");
-       for (const act of [() => fs.readdirSync(".wsops").length, () => fs.readFileSync(".wsops/audit.jsonl"),
-         () => fs.appendFileSync(".wsops/audit.jsonl", "x"), () => fs.renameSync(".wsops", "moved"),
+       for (const act of [() => fs.readdirSync(".wsops").length, () => fs.readFileSync(".wsops/state.db"),
+         () => fs.appendFileSync(".wsops/state.db", "x"), () => fs.renameSync(".wsops", "moved"),
          () => fs.rmSync(".wsops", { recursive: true })]) {
          try { console.log("ok", act()); } catch (e) { console.log(e.code); }
        }`,
@@ -133,17 +135,25 @@ describe.runIf(bubblewrapAvailable())("attack: rewrite the state from an allowed
     // Empty, read-only, and a mount point: it can be neither renamed nor removed.
     expect(result.output?.stdout.preview).toBe("ok 0\nENOENT\nEROFS\nEBUSY\nEBUSY\n");
     expect(result.sandbox).toMatchObject({ backend: "bubblewrap", isolation: "bubblewrap" });
-    expect(onlyAppended(before, at.stateDir)).toEqual({ changed: [], forged: [] });
+    expect(onlyAppended(before, at)).toEqual({ changed: [], forged: [] });
     expect(wsops(at, ["audit", "verify"]).code).toBe(0);
   });
 });
+
+/** The agent's script under the process backend: edit an audit record with the database's own shell. */
+const EDIT_WITH_SQLITE = `
+import { execFileSync } from "node:child_process";
+const [db] = process.argv.slice(2);
+execFileSync("sqlite3", [db, "UPDATE audit SET data = json_set(data, '$.forged', '${MARK}') WHERE seq = 2"]);
+console.log("edited");
+`;
 
 describe("attack: rewrite the state under the process backend (documented: nothing confines it)", () => {
   it("succeeds: every result says isolation none, and the damage is detected, not prevented", () => {
     const at = place();
     useProfile(at, { backend: "process" });
     grant(at, "node");
-    script(at, "forge.mjs", FORGE);
+    script(at, "edit.mjs", EDIT_WITH_SQLITE);
     const harmless = execJson(at, ["node", "-e", "1"], { sandbox: "process" });
     expect(harmless.result.sandbox).toEqual({
       backend: "process",
@@ -151,27 +161,16 @@ describe("attack: rewrite the state under the process backend (documented: nothi
       network: { requested: "none", access: "host" },
     });
 
-    const forged = wsops(at, [
-      "exec",
-      "--json",
-      "--actor",
-      "agent:attacker",
-      "--sandbox",
-      "process",
-      "--",
-      "node",
-      "forge.mjs",
-      at.stateDir,
-    ]);
-    // The command rewrote the log and its head; the executor notices when it comes to record the
-    // result and refuses to append to a damaged log (exit 2), and audit verify names the damage.
-    expect({ code: forged.code, stderr: forged.stderr }).toEqual({
-      code: 2,
-      stderr: expect.stringContaining("refusing to append to a damaged audit log"),
-    });
-    expect(foundUnder(at.stateDir, MARK).length).toBeGreaterThan(0);
-    expect(wsops(at, ["audit", "verify"]).code).toBe(1);
-    // What remains possible here: a command that rewrites the log and its head consistently is not
-    // detected until the head is signed (a later step); only bubblewrap keeps the state out of reach.
+    const forged = execJson(at, ["node", "edit.mjs", join(at.stateDir, "state.db")], { sandbox: "process" });
+    // The command reached the store and edited the log: nothing under the process backend stops it.
+    expect(forged.result).toMatchObject({ outcome: "succeeded", sandbox: { isolation: "none" } });
+    expect(forged.result.output?.stdout.preview).toBe("edited\n");
+    // Detected: audit verify names the edited record.
+    const verify = wsops(at, ["audit", "verify"]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(/seq 2\b.*edited/);
+    // What remains possible here: a command that rewrites the log and its head consistently (the hash
+    // algorithm is public) is not detected until the head is signed; only bubblewrap keeps the state out
+    // of reach.
   });
 });

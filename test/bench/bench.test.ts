@@ -36,12 +36,28 @@ const expectedNames = [
   "decision latency p99, tool_execution, vs OPA server round trip (lower is better)",
   "decision throughput, tool_execution, vs OPA server sequential (higher is better)",
   "rss growth over 50,000 decisions (lower is better)",
-  "gate overhead per call p50, validate + decide + audit append, fsync off (lower is better)",
-  "gate overhead per call p99, validate + decide + audit append, fsync off (lower is better)",
-  "gate overhead per call p50, validate + decide + audit append, fsync on (lower is better)",
-  "gate overhead per call p99, validate + decide + audit append, fsync on (lower is better)",
-  "governed exec of /bin/true p50, fsync on (as shipped) (lower is better)",
-  "governed exec of /bin/true p50, fsync off (lower is better)",
+  "gate per call p50, validate + decide + record, durability relaxed (lower is better)",
+  "gate per call p99, validate + decide + record, durability relaxed (lower is better)",
+  "gate per call p50, validate + decide + record, durability full (lower is better)",
+  "gate per call p99, validate + decide + record, durability full (lower is better)",
+  "governed exec of /bin/true p50, durability relaxed (lower is better)",
+  "governed exec of /bin/true p50, durability full (as shipped) (lower is better)",
+  "approval wake-up across processes, SQLite, p50 (lower is better)",
+  "cold start, wsops --help, p50 (lower is better)",
+  "cold start, wsops exec --help, p50 (lower is better)",
+  "cold start, wsops audit --help, p50 (lower is better)",
+  "cold start, wsops exec --sandbox process -- /bin/true, p50 (lower is better)",
+  "cold start, wsops exec --durability relaxed --sandbox process -- /bin/true, p50 (lower is better)",
+  "cold start, wsops policy eval (a cold decision, standing in for wsops decide), p50 (lower is better)",
+  "cold start, wsops status ID, p50 (lower is better)",
+  "cold start, wsops audit verify, p50 (lower is better)",
+  ...(process.env.WSOPS_TEST_PG_URL
+    ? [
+        "PostgreSQL, 8 executor processes × 10 governed execs, commits per second, durability full (as shipped) (higher is better)",
+        "PostgreSQL, 8 executor processes × 10 governed execs, commits per second, durability relaxed (higher is better)",
+        "approval wake-up across processes, PostgreSQL (LISTEN/NOTIFY), p50 (lower is better)",
+      ]
+    : []),
 ];
 
 describe("bench harness (--quick)", () => {
@@ -54,11 +70,11 @@ describe("bench harness (--quick)", () => {
     const file = join(dir, "figures.json");
     ({ stdout } = await run(process.execPath, [runner, "--quick", "--json", file], {
       cwd: root,
-      timeout: 120_000,
+      timeout: 240_000,
       maxBuffer: 16 * 1024 * 1024,
     }));
     figures = JSON.parse(await readFile(file, "utf8"));
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -94,9 +110,17 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: contracts, policy and executor", () => {
+  it("reports every suite's figures: contracts, policy, executor, startup (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
-    expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(["contracts", "executor", "policy"]);
+    expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
+      [
+        "contracts",
+        "executor",
+        "policy",
+        ...(process.env.WSOPS_TEST_PG_URL ? ["postgres"] : []),
+        "startup",
+      ].sort(),
+    );
     expect(list.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));
   });
 

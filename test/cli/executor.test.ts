@@ -1,10 +1,18 @@
-// The executor through the real wsops binary, across processes.
-import { spawn } from "node:child_process";
+// The executor through the real wsops binary, across processes, on SQLite (and, where a server is
+// given, PostgreSQL): approvals and cancels from another process, audit verify and export.
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { openSqliteStore, type Store } from "@workspace-ops/store";
+import { openPostgresStore } from "@workspace-ops/store-postgres";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import {
+  freshDatabase,
+  freshSchemaUrl,
+  postgresAvailable,
+} from "../../packages/store-postgres/dist/testing/test-server.js";
 import { cliEnv, repoRoot, stateDirOf, wsops } from "./run-cli.js";
 
 const bin = join(repoRoot, "packages/cli/bin/wsops.js");
@@ -32,29 +40,28 @@ function background(args: string[], cwd: string) {
   return { child, done };
 }
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    let value: T | undefined;
-    try {
-      value = probe();
-    } catch {
-      // A line read while it was being written: look again.
-    }
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
+    await sleep(20);
   }
 }
 
-const pendingApproval = (dir: string) => {
-  const index = join(stateDirOf(dir), "streams/wsops.approvals.jsonl");
-  if (!existsSync(index)) return undefined;
-  const line = readFileSync(index, "utf8")
-    .split("\n")
-    .find((l) => l.includes("approval_request"));
-  return line ? (JSON.parse(line).data.approvalRequestId as string) : undefined;
-};
+/** Looks into a workspace's store the way another tool would: with the store package, not wsops. */
+async function inStore<T>(dir: string, look: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openSqliteStore(join(stateDirOf(dir), "state.db"));
+  try {
+    return await look(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const pendingApproval = (dir: string) =>
+  inStore(dir, async (store) => (await store.listApprovals({ state: "pending" }))[0]?.approvalRequestId);
 
 describe("wsops exec", () => {
   it("works bare, with documented defaults, and passes the command's own exit code", () => {
@@ -76,7 +83,7 @@ describe("wsops exec", () => {
     const state = stateDirOf(dir);
     expect(state.startsWith(`${cliEnv.XDG_STATE_HOME}/wsops/`)).toBe(true);
     expect(statSync(state).mode & 0o777).toBe(0o700);
-    expect(readdirSync(state).sort()).toEqual(["audit.head.json", "audit.jsonl", "locks", "streams"]);
+    expect(readdirSync(state).filter((f) => !f.startsWith("state.db-")).sort()).toEqual(["state.db"]);
     expect(wsops(["audit", "verify"], { cwd: dir })).toMatchObject({ code: 0 });
   });
 
@@ -124,13 +131,13 @@ describe("wsops exec", () => {
     onTestFinished(() => {
       running.child.kill("SIGKILL");
     });
-    const id = await until(() => {
-      const audit = join(stateDirOf(dir), "audit.jsonl");
-      if (!existsSync(audit)) return undefined;
-      const file = readFileSync(audit, "utf8");
-      const started = file.split("\n").find((l) => l.includes('"dev.workspace-ops.operation.started"'));
-      return started ? (JSON.parse(started).subject as string) : undefined;
-    }, "the command to start");
+    const id = await until(
+      () =>
+        existsSync(join(stateDirOf(dir), "state.db"))
+          ? inStore(dir, async (store) => (await store.listStreams({ state: "running" }))[0]?.stream)
+          : Promise.resolve(undefined),
+      "the command to start",
+    );
     expect(wsops(["cancel", id, "--reason", "test over"], { cwd: dir })).toMatchObject({ code: 0 });
     const { code, stdout } = await running.done;
     expect(code).toBe(130);
@@ -139,43 +146,196 @@ describe("wsops exec", () => {
   });
 });
 
-describe("wsops audit verify", () => {
-  function logWithRecords() {
+/** The ```python block that follows "verify-export.py" in docs/executor.md: the script readers are shown. */
+function documentedVerifier(): string {
+  const docs = readFileSync(join(repoRoot, "docs/executor.md"), "utf8");
+  const block = /verify-export\.py[\s\S]*?```python\n([\s\S]*?)```/.exec(docs)?.[1];
+  if (!block) throw new Error("docs/executor.md has no ```python block after verify-export.py");
+  return block;
+}
+
+describe("wsops audit verify and export", () => {
+  function workspaceWithRecords() {
     const dir = workspace();
     for (let i = 0; i < 3; i++) wsops(["exec", "--", "ls"], { cwd: dir });
-    const path = join(stateDirOf(dir), "audit.jsonl");
-    return { dir, path, lines: readFileSync(path, "utf8").trimEnd().split("\n") };
+    return { dir, db: join(stateDirOf(dir), "state.db") };
   }
+  const sqlite3 = (db: string, sql: string) => execFileSync("sqlite3", [db, sql]);
 
-  it("exits 0 for an intact log", () => {
-    const { dir, lines } = logWithRecords();
-    expect(wsops(["audit", "verify"], { cwd: dir })).toMatchObject({
-      code: 0,
-      stdout: expect.stringMatching(new RegExp(`^audit log intact: ${lines.length} records`)),
+  it("exits 0 for an intact log, and exports a copy that verifies on its own, in wsops and in Python", () => {
+    const { dir } = workspaceWithRecords();
+    const verified = wsops(["audit", "verify", "--json"], { cwd: dir });
+    expect(verified.code).toBe(0);
+    const { records, head } = JSON.parse(verified.stdout);
+    expect(records).toBeGreaterThan(10);
+    const out = join(dir, "audit-export.jsonl");
+    expect(wsops(["audit", "export", "--out", out, "--json"], { cwd: dir })).toMatchObject({ code: 0 });
+    const lines = readFileSync(out, "utf8").trimEnd().split("\n");
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      format: "wsops.audit-export",
+      version: 1,
+      records,
+      head: { seq: records, hash: head },
     });
+    expect(lines).toHaveLength(records + 1);
+    expect(wsops(["audit", "export"], { cwd: dir }).stdout.trimEnd().split("\n").slice(1)).toEqual(
+      lines.slice(1),
+    );
+    expect(wsops(["audit", "verify", "--file", out], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: `audit log intact: ${records} records, head ${head} (export ${out})\n`,
+    });
+    const script = join(dir, "verify-export.py");
+    writeFileSync(script, documentedVerifier());
+    expect(execFileSync("python3", [script, out], { encoding: "utf8" })).toBe(
+      `ok: ${records} records, head ${head}\n`,
+    );
+  });
+
+  it("agrees with the documented Python script where JSON number and key formats differ between languages", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wsops-e2e-json-"));
+    const store = await openSqliteStore(join(dir, "state.db"));
+    const awkward = {
+      numbers: [
+        1e-7,
+        0.000001,
+        0.00001,
+        1.5e-10,
+        1e21,
+        1.5e21,
+        123456789012345680000,
+        -0,
+        0.1 + 0.2,
+        2 ** 53,
+        -1e-7,
+      ],
+      keys: { é: 1, z: 2, Z: 3, "\u{1F600}": 4, "\uFB01": 5, "": 6 },
+      text: 'q"\u2028\u0001\\/\u00e9\u{1F600}',
+    };
+    await store.commit({ audit: [{ type: "awkward", subject: "-", data: awkward }] });
+    const out = join(dir, "export.jsonl");
+    let text = "";
+    for await (const chunk of store.exportAudit()) text += chunk;
+    await store.close();
+    writeFileSync(out, text);
+    writeFileSync(join(dir, "verify-export.py"), documentedVerifier());
+    expect(execFileSync("python3", [join(dir, "verify-export.py"), out], { encoding: "utf8" })).toMatch(
+      /^ok: 1 records, head sha256:/,
+    );
   });
 
   it.each([
+    ["an edit", "UPDATE audit SET data = '{\"forged\":true}' WHERE seq = 5", "record 5 (seq 5)", "edited"],
+    ["a deletion", "DELETE FROM audit WHERE seq = 4", "record 4 (seq 5)", "deleted"],
     [
-      "an edit",
+      "a reorder",
+      "UPDATE audit SET seq = -3 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -3",
+      "record 3 (seq 3)",
+      "reordered",
+    ],
+    ["a truncation", "DELETE FROM audit WHERE seq > 6", "record 7 (seq 7)", "truncated"],
+  ])(
+    "exits 1 naming the first bad record after %s made with the sqlite3 shell",
+    (_what, sql, where, code) => {
+      const { dir, db } = workspaceWithRecords();
+      sqlite3(db, sql);
+      const result = wsops(["audit", "verify"], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(
+        new RegExp(`^audit log BROKEN at ${where.replace(/[()]/g, "\\$&")}: ${code}: `),
+      );
+    },
+  );
+
+  it.each([
+    [
+      "an edited line",
       (l: string[]) => l.map((x, i) => (i === 4 ? x.replace('"type":"', '"type":"x') : x)),
       "line 5",
       "edited",
     ],
-    ["a deletion", (l: string[]) => l.filter((_, i) => i !== 3), "line 4", "deleted"],
+    ["a deleted line", (l: string[]) => l.filter((_, i) => i !== 3), "line 4", "deleted"],
     [
-      "a reorder",
+      "swapped lines",
       (l: string[]) => [...l.slice(0, 2), l[3] as string, l[2] as string, ...l.slice(4)],
       "line 3",
       "reordered",
     ],
-    ["a truncation", (l: string[]) => l.slice(0, -2), "", "truncated"],
-  ])("exits 1 naming the first bad record after %s", (_what, tamper, where, code) => {
-    const { dir, path, lines } = logWithRecords();
-    writeFileSync(path, `${tamper(lines).join("\n")}\n`);
-    const result = wsops(["audit", "verify"], { cwd: dir });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`: ${code}: `);
-    if (where) expect(result.stdout).toContain(`BROKEN at ${where}`);
-  });
+    ["cut-off lines", (l: string[]) => l.slice(0, -2), "", "truncated"],
+  ])(
+    "refuses an export with %s, in wsops and in the documented Python script",
+    (_what, tamper, where, code) => {
+      const { dir } = workspaceWithRecords();
+      const out = join(dir, "audit-export.jsonl");
+      wsops(["audit", "export", "--out", out], { cwd: dir });
+      writeFileSync(out, `${tamper(readFileSync(out, "utf8").trimEnd().split("\n")).join("\n")}\n`);
+      const result = wsops(["audit", "verify", "--file", out], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`: ${code}: `);
+      if (where) expect(result.stdout).toContain(`BROKEN at ${where}`);
+      const script = join(dir, "verify-export.py");
+      writeFileSync(script, documentedVerifier());
+      const python = (() => {
+        try {
+          execFileSync("python3", [script, out], { encoding: "utf8", stdio: "pipe" });
+          return { status: 0, stderr: "" };
+        } catch (error) {
+          return error as { status: number; stderr: string };
+        }
+      })();
+      expect(python.status).toBe(1);
+      expect(python.stderr).toMatch(/^BAD: /);
+    },
+  );
 });
+
+describe.runIf(postgresAvailable("wsops on PostgreSQL (test/cli/executor.test.ts)"))(
+  "wsops on PostgreSQL",
+  () => {
+    let database: Awaited<ReturnType<typeof freshDatabase>>;
+    beforeAll(async () => {
+      database = await freshDatabase();
+    });
+    afterAll(() => database?.drop());
+
+    it("resumes a waiting exec on one executor when another approves, woken by NOTIFY", async () => {
+      const url = freshSchemaUrl(database.url);
+      const [one, two] = [workspace(), workspace()]; // two workspaces, one shared store: two machines
+      const waiting = background(["exec", "--store", url, "--json", "--", "rm", "notes.txt"], one);
+      const store = await openPostgresStore(url);
+      try {
+        const approval = await until(
+          async () => (await store.listApprovals({ state: "pending" }))[0]?.approvalRequestId,
+          "the approval request",
+        );
+        const approvedAt = Date.now();
+        expect(wsops(["approve", approval, "--by", "user:alice", "--store", url], { cwd: two }).code).toBe(0);
+        const { code, stdout } = await waiting.done;
+        expect({ code, outcome: JSON.parse(stdout).outcome }).toEqual({ code: 0, outcome: "succeeded" });
+        expect(existsSync(join(one, "notes.txt"))).toBe(false);
+        console.log(
+          `postgres: approval → resumed run finished in ${Date.now() - approvedAt} ms (approve command included)`,
+        );
+        expect(wsops(["audit", "verify", "--store", url], { cwd: two })).toMatchObject({ code: 0 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("detects tampering made with psql, naming the first bad record", () => {
+      const url = freshSchemaUrl(database.url);
+      const dir = workspace();
+      for (let i = 0; i < 3; i++) wsops(["exec", "--store", url, "--", "ls"], { cwd: dir });
+      expect(wsops(["audit", "verify", "--store", url], { cwd: dir }).code).toBe(0);
+      const parsed = new URL(url);
+      const schema = parsed.searchParams.get("schema") as string;
+      parsed.searchParams.delete("schema");
+      execFileSync("psql", [parsed.toString(), "-q", "-c", "DELETE FROM audit WHERE seq = 4"], {
+        env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` },
+      });
+      const result = wsops(["audit", "verify", "--store", url], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^audit log BROKEN at record 4 \(seq 5\): deleted: /);
+    });
+  },
+);

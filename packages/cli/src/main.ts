@@ -58,6 +58,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`wsops ${name}: ${error.message}\n\n${usage}`);
       return ExitCode.usage;
     }
+    // The store's own failures (@workspace-ops/store's StateError, told by name to keep this module
+    // free of imports): the database is away, busy, damaged or newer — the user's to fix, no stack.
+    const stateCode =
+      (error as { name?: string; code?: string }).name === "StateError"
+        ? (error as { code: string }).code
+        : "";
+    if (["unavailable", "busy", "corrupt", "schema_unknown"].includes(stateCode)) {
+      io.stderr(`wsops ${name}: the store: ${(error as Error).message}\n`);
+      return ExitCode.storeUnavailable;
+    }
     // A bug, not the user's mistake: say so briefly; the stack only on request.
     const detail = process.env.WSOPS_DEBUG
       ? `\n${(error as Error).stack}`

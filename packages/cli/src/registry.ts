@@ -47,7 +47,13 @@ export const commands: Record<string, CommandEntry> = {
   deny: { summary: "deny a pending approval request", load: executorCommand("deny") },
   resume: { summary: "run an approved call that nobody was waiting for", load: executorCommand("resume") },
   cancel: { summary: "cancel a running or pending call or operation", load: executorCommand("cancel") },
-  audit: { summary: "audit verify: check the hash-chained audit log", load: executorCommand("audit") },
+  audit: {
+    summary: "audit verify | export: check the hash-chained audit log, or export a copy that verifies",
+    load: async () => {
+      const m = await import("./commands/audit.js");
+      return { run: m.auditCommand, usage: m.auditUsage };
+    },
+  },
   contracts: {
     summary: "contracts diff: breaking changes since a git revision",
     load: async () => {

@@ -1,5 +1,4 @@
-// Resolving approvals (from any process) and waiting for them. The policy decides who may approve.
-import { setTimeout as sleep } from "node:timers/promises";
+// Resolving approvals (from any process or machine) and waiting for them. The policy decides who may approve.
 import {
   type ApprovalRequest,
   type ApprovalResolution,
@@ -10,11 +9,11 @@ import {
   validate,
   type WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
+import { ChangeFeed, isStateError } from "@workspace-ops/store";
 import { currentState, type ExecutorContext, Phase, storedRequest } from "./context.js";
 import { decideApproval, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import { reservedStreams } from "./ids.js";
-import { endOperation, type OperationOutcome, resumeOperation } from "./operations.js";
+import type { OperationOutcome } from "./operations.js";
 import {
   expireToolCall,
   finishToolCall,
@@ -23,17 +22,12 @@ import {
   type ToolCallOutcome,
 } from "./tool-call.js";
 
+/** Operations (their handlers, diagnostics, containers) are loaded only when one is involved. */
+const operations = () => import("./operations.js");
+
 export type ResolveOutcome =
   | { ok: true; resolution: ApprovalResolution; toolExecutionId: string; result?: ToolExecutionResult }
   | { ok: false; error: ExecutorError; reasons?: Reason[] };
-
-async function streamOf(ctx: ExecutorContext, approvalRequestId: string): Promise<string | null> {
-  const index = await ctx.store.read(reservedStreams.approvals);
-  const entry = index.find(
-    (r) => (r.data as { approvalRequestId: string }).approvalRequestId === approvalRequestId,
-  );
-  return entry ? (entry.data as { stream: string }).stream : null;
-}
 
 export async function resolveApproval(
   ctx: ExecutorContext,
@@ -42,7 +36,7 @@ export async function resolveApproval(
   by: Principal,
   comment?: string,
 ): Promise<ResolveOutcome> {
-  const id = await streamOf(ctx, approvalRequestId);
+  const id = (await ctx.store.approval(approvalRequestId))?.stream;
   if (!id)
     return { ok: false, error: executorError("not_found", `no approval request ${approvalRequestId}`) };
   const records = await ctx.store.read(id);
@@ -99,28 +93,60 @@ export async function resolveApproval(
             policy: "executor",
           },
         ];
-    await ctx.audit.append("approval_refused", id, { resolution: checked.value, reasons });
+    await new Phase(ctx, id).auditOnly("approval_refused", { resolution: checked.value, reasons }).commit();
     return {
       ok: false,
       error: executorError("approval_refused", reasons.map((r) => r.message).join("; ")),
       reasons,
     };
   }
-  // The resolution and what it leads to (approved; or denied, with the result) in one append.
-  const phase = new Phase(ctx, id).record("approval_resolution", checked.value);
+  // The resolution and what it leads to (approved; or denied, with the result) in one commit, which
+  // only one resolver can make: another one that got here first leaves the approval not pending.
+  try {
+    return await commitResolution(ctx, id, records, checked.value);
+  } catch (error) {
+    if (!isStateError(error, "conflict")) throw error;
+    const now = await ctx.store.approval(approvalRequestId);
+    return {
+      ok: false,
+      error: executorError(
+        "approval_not_pending",
+        `approval ${approvalRequestId} is not pending: it is ${now?.state}`,
+      ),
+    };
+  }
+}
+
+async function commitResolution(
+  ctx: ExecutorContext,
+  id: string,
+  records: Awaited<ReturnType<ExecutorContext["store"]["read"]>>,
+  resolved: ApprovalResolution,
+): Promise<ResolveOutcome> {
+  const { approvalRequestId, resolution, resolvedBy: by } = resolved;
+  const phase = new Phase(ctx, id).approvalResolved(
+    { approvalRequestId, resolution: resolution as "approved" | "denied", ...(by ? { resolvedBy: by } : {}) },
+    resolved,
+  );
   if (resolution === "approved") {
     await phase.transition("awaiting_approval", "approved", { approvalRequestId }).commit();
-    return { ok: true, resolution: checked.value, toolExecutionId: id };
+    return { ok: true, resolution: resolved, toolExecutionId: id };
   }
   const denial = {
     code: "approval_denied",
-    message: `${by.type} ${by.id} denied approval ${approvalRequestId}`,
+    message: `${by?.type} ${by?.id} denied approval ${approvalRequestId}`,
     policy: "executor",
   };
   const operation = storedRequest(records).operation;
   if (operation) {
-    await endOperation(phase, "awaiting_approval", "denied", [denial], operation.audit.traceparent);
-    return { ok: true, resolution: checked.value, toolExecutionId: id };
+    await (await operations()).endOperation(
+      phase,
+      "awaiting_approval",
+      "denied",
+      [denial],
+      operation.audit.traceparent,
+    );
+    return { ok: true, resolution: resolved, toolExecutionId: id };
   }
   const request = storedRequest(records).request as ToolExecutionRequest;
   const decision = records.findLast((r) => r.type === "decision")?.data as ToolExecutionDecision | undefined;
@@ -134,14 +160,26 @@ export async function resolveApproval(
   );
   return {
     ok: true,
-    resolution: checked.value,
+    resolution: resolved,
     toolExecutionId: id,
     ...(finished.kind === "finished" ? { result: finished.result } : {}),
   };
 }
 
-/** Ends a call or operation whose approval expired unanswered: it never runs. */
+/**
+ * Ends a call or operation whose approval expired unanswered: it never runs. When someone resolved it
+ * meanwhile (the approval is no longer pending), nothing is written and that is the answer.
+ */
 export async function expire(ctx: ExecutorContext, id: string): Promise<ToolCallOutcome | OperationOutcome> {
+  try {
+    return await expireNow(ctx, id);
+  } catch (error) {
+    if (!isStateError(error, "conflict")) throw error;
+    return { kind: "rejected", error: executorError("approval_not_pending", `${id} was resolved meanwhile`) };
+  }
+}
+
+async function expireNow(ctx: ExecutorContext, id: string): Promise<ToolCallOutcome | OperationOutcome> {
   const records = await ctx.store.read(id);
   const approval = records.findLast((r) => r.type === "approval_request")?.data as ApprovalRequest;
   const stored = records.find((r) => r.type === "request")?.data as {
@@ -161,8 +199,17 @@ export async function expire(ctx: ExecutorContext, id: string): Promise<ToolCall
       message: `approval ${approval.approvalRequestId} expired at ${approval.expiresAt}`,
       policy: "executor",
     };
-    const phase = new Phase(ctx, id).record("approval_resolution", resolution);
-    return endOperation(phase, "awaiting_approval", "denied", [why], stored.operation.audit.traceparent);
+    const phase = new Phase(ctx, id).approvalResolved(
+      { approvalRequestId: approval.approvalRequestId, resolution: "expired" },
+      resolution,
+    );
+    return (await operations()).endOperation(
+      phase,
+      "awaiting_approval",
+      "denied",
+      [why],
+      stored.operation.audit.traceparent,
+    );
   }
   const decision = records.findLast((r) => r.type === "decision")?.data as ToolExecutionDecision | undefined;
   return expireToolCall(
@@ -189,12 +236,13 @@ export async function resume(ctx: ExecutorContext, id: string): Promise<ToolCall
   ) {
     return expire(ctx, id);
   }
-  return stored.operation ? resumeOperation(ctx, id) : resumeToolCall(ctx, id);
+  return stored.operation ? (await operations()).resumeOperation(ctx, id) : resumeToolCall(ctx, id);
 }
 
 /**
- * Waits for the call's approval to be resolved — in this or another process — polling the store
- * every 100 ms, so an approval is acted on well within a second. Runs the call once approved.
+ * Waits for the call's approval to be resolved — in this or another process, on this or another
+ * machine — woken by the store's change notifications (and by the approval's expiry), so an approval
+ * is acted on within milliseconds. Runs the call once approved.
  */
 export async function waitForApproval(
   ctx: ExecutorContext,
@@ -202,33 +250,45 @@ export async function waitForApproval(
   timeoutMs: number,
 ): Promise<ToolCallOutcome> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const records = await ctx.store.read(id);
-    const state = currentState(records);
-    const approval = records.findLast((r) => r.type === "approval_request")?.data as ApprovalRequest;
-    if (
-      state === "approved" ||
-      (state === "awaiting_approval" && ctx.now().getTime() >= Date.parse(approval.expiresAt))
-    ) {
-      const outcome = (await resume(ctx, id)) as ToolCallOutcome;
-      // Another process (wsops resume) claimed it first: wait for its result instead.
-      if (!(outcome.kind === "rejected" && outcome.error.code === "already_claimed")) return outcome;
+  const feed = new ChangeFeed(ctx.store);
+  try {
+    for (;;) {
+      const records = await ctx.store.read(id);
+      const state = currentState(records);
+      const approval = records.findLast((r) => r.type === "approval_request")?.data as ApprovalRequest;
+      const expiresAt = Date.parse(approval.expiresAt);
+      if (state === "approved" || (state === "awaiting_approval" && ctx.now().getTime() >= expiresAt)) {
+        const outcome = (await resume(ctx, id)) as ToolCallOutcome;
+        // Another process claimed or started it first (wsops resume), or resolved it meanwhile: wait
+        // for what it does instead.
+        const raced =
+          outcome.kind === "rejected" &&
+          ["already_claimed", "not_approved", "approval_not_pending"].includes(outcome.error.code);
+        if (!raced) return outcome;
+        await feed.next(Math.max(0, deadline - Date.now()));
+        continue;
+      }
+      const result = records.findLast((r) => r.type === "result")?.data as ToolExecutionResult | undefined;
+      if (result) return { kind: "finished", result };
+      if (Date.now() >= deadline) {
+        const request = storedRequest(records).request as ToolExecutionRequest;
+        const decision = records.findLast((r) => r.type === "decision")?.data as
+          | ToolExecutionDecision
+          | undefined;
+        return pendingOutcome(
+          ctx,
+          request,
+          new Date(records[0]?.at ?? ctx.now().toISOString()),
+          approval,
+          decision,
+        );
+      }
+      // Until something changes, the approval expires (on the executor's clock) or the wait ends.
+      const untilExpiry =
+        state === "awaiting_approval" ? expiresAt - ctx.now().getTime() : Number.POSITIVE_INFINITY;
+      await feed.next(Math.max(0, Math.min(deadline - Date.now(), untilExpiry)));
     }
-    const result = records.findLast((r) => r.type === "result")?.data as ToolExecutionResult | undefined;
-    if (result) return { kind: "finished", result };
-    if (Date.now() >= deadline) {
-      const request = storedRequest(records).request as ToolExecutionRequest;
-      const decision = records.findLast((r) => r.type === "decision")?.data as
-        | ToolExecutionDecision
-        | undefined;
-      return pendingOutcome(
-        ctx,
-        request,
-        new Date(records[0]?.at ?? ctx.now().toISOString()),
-        approval,
-        decision,
-      );
-    }
-    await sleep(100);
+  } finally {
+    feed.close();
   }
 }

@@ -1,12 +1,18 @@
-// What every pipeline step shares: the store, the audit log, the policy, the clock and the sinks.
-import { mkdir, open, rm } from "node:fs/promises";
-import { join } from "node:path";
-import type { OperationLifecycleEvent } from "@workspace-ops/contracts";
-import type { PolicyRuntime } from "@workspace-ops/policy";
-import type { AuditLog, NewAuditRecord } from "./audit/index.js";
+// What every pipeline step shares: the store, the policy, the clock and the sinks.
+import type { ApprovalRequest, OperationLifecycleEvent, Principal } from "@workspace-ops/contracts";
+import type { PolicyError, PolicyRuntime } from "@workspace-ops/policy";
+import type {
+  ApprovalWrite,
+  Batch,
+  Durability,
+  NewAuditRecord,
+  NewRecord,
+  Store,
+  StoredRecord,
+  StreamAppend,
+} from "@workspace-ops/store";
 import { type EventFacts, type EventSink, lifecycleEvent } from "./events.js";
 import { assertTransition, type State } from "./state-machine.js";
-import type { NewRecord, Store, StoredRecord } from "./store/index.js";
 
 export type Mode = "governed" | "observe" | "disabled";
 
@@ -15,11 +21,9 @@ export interface ExecutorContext {
   stateDir: string;
   mode: Mode;
   store: Store;
-  audit: AuditLog;
+  durability: Durability;
   /** Loaded on first use; a bundle that cannot load is an `unavailable` outcome, not a crash. */
-  policy: () => Promise<
-    { ok: true; runtime: PolicyRuntime } | { ok: false; error: import("@workspace-ops/policy").PolicyError }
-  >;
+  policy: () => Promise<{ ok: true; runtime: PolicyRuntime } | { ok: false; error: PolicyError }>;
   now: () => Date;
   sinks: EventSink[];
   sandbox: { backend: "process" | "bubblewrap" | "auto"; required: boolean };
@@ -27,6 +31,9 @@ export interface ExecutorContext {
   /** Live output of running commands (the CLI streams it; JSON mode does not). */
   onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
 }
+
+/** A principal as the store keeps it: "type:id". */
+export const principalKey = (principal: Principal): string => `${principal.type}:${principal.id}`;
 
 /** The state a stream is in: the target of its last transition. */
 export function currentState(records: readonly StoredRecord[]): State | null {
@@ -38,26 +45,35 @@ export function currentState(records: readonly StoredRecord[]): State | null {
   return state;
 }
 
+/** What a phase that creates its stream says about it (kept in the stream's row, for listing). */
+export type StreamCreation = NonNullable<StreamAppend["create"]>;
+
 /**
- * The records one step of the pipeline makes durable together: everything for the call's stream in
- * one store append, everything for the audit log in one audit append (store first, as before), then
- * the lifecycle events to the sinks — only once they are durable. Records keep the order they were
- * added in; transitions are checked against the state machine when added, before anything is written.
+ * The records one step of the pipeline makes durable together — the call's records, its state, its
+ * approval, records of reserved streams, and the audit record of each — in one store commit (one
+ * transaction), then the lifecycle events to the sinks, only once they are durable. Records keep the
+ * order they were added in; transitions are checked against the state machine when added, before
+ * anything is written.
  */
 export class Phase {
   #records: NewRecord[] = [];
   #audited: NewAuditRecord[] = [];
-  #indexed: { stream: string; type: string; data: unknown }[] = [];
+  #others: StreamAppend[] = [];
+  #approvals: ApprovalWrite[] = [];
   #events: OperationLifecycleEvent[] = [];
-  /** Set for the phase that creates the stream: its first append must be the stream's seq 1. */
-  #expectSeq: number | undefined;
+  #state: State | undefined;
+  /** The "from" of the phase's first transition: the state the stream must still be in when it commits. */
+  #expectState: State | undefined;
+  #approvalRequestId: string | undefined;
+  /** Set for the phase that creates the stream: its first commit must be the stream's seq 1. */
+  #creation: StreamCreation | undefined;
 
   constructor(
     private readonly ctx: ExecutorContext,
     readonly stream: string,
-    options: { createsStream?: boolean } = {},
+    options: { creates?: StreamCreation } = {},
   ) {
-    if (options.createsStream) this.#expectSeq = 1;
+    this.#creation = options.creates;
   }
 
   /** A record for the stream and the audit log; the audit log gets `audited` (default: the same data). */
@@ -73,15 +89,64 @@ export class Phase {
     return this;
   }
 
-  /** A record for another stream (the approvals index), appended right after this stream's records. */
-  index(stream: string, type: string, data: unknown): this {
-    this.#indexed.push({ stream, type, data });
+  /** A record for the audit log only (a refused resolution changes no stream). */
+  auditOnly(type: string, data: unknown): this {
+    this.#audited.push({ type, subject: this.stream, data });
     return this;
   }
 
+  /** A record for a reserved stream (governance), audited under that stream, in the same commit. */
+  reserved(stream: string, type: string, data: unknown, state?: string): this {
+    this.#others.push({
+      stream,
+      records: [{ type, data }],
+      create: { kind: "reserved" },
+      ...(state !== undefined ? { state } : {}),
+    });
+    this.#audited.push({ type, subject: stream, data });
+    return this;
+  }
+
+  /**
+   * A state change. The phase's first transition is a compare-and-set: the commit fails with
+   * `conflict` when another process moved the stream out of `from` first (a resume racing a cancel).
+   */
   transition(from: State, to: State, why?: object): this {
     assertTransition(from, to);
+    if (this.#state === undefined && this.#creation === undefined) this.#expectState = from;
+    this.#state = to;
     return this.record("transition", { from, to, ...why });
+  }
+
+  /** The call's approval request: a record, an approvals row (pending) and the stream's current approval. */
+  approvalRequested(approval: ApprovalRequest): this {
+    this.#approvalRequestId = approval.approvalRequestId;
+    this.#approvals.push({
+      op: "request",
+      approvalRequestId: approval.approvalRequestId,
+      stream: this.stream,
+      requestedBy: principalKey(approval.requestedBy),
+      expiresAt: approval.expiresAt,
+    });
+    return this.record("approval_request", approval);
+  }
+
+  /** Its resolution: a record, and the approvals row leaves pending — once (a second resolver gets `conflict`). */
+  approvalResolved(
+    resolution: {
+      approvalRequestId: string;
+      resolution: "approved" | "denied" | "expired";
+      resolvedBy?: Principal;
+    },
+    record: unknown = resolution,
+  ): this {
+    this.#approvals.push({
+      op: "resolve",
+      approvalRequestId: resolution.approvalRequestId,
+      state: resolution.resolution,
+      resolvedBy: resolution.resolvedBy ? principalKey(resolution.resolvedBy) : null,
+    });
+    return this.record("approval_resolution", record);
   }
 
   event(facts: Omit<EventFacts, "time">): OperationLifecycleEvent {
@@ -91,48 +156,45 @@ export class Phase {
     return event;
   }
 
-  /** Makes what was added durable, then tells the sinks; the phase can then be reused for the next step. */
+  /** Makes what was added durable in one commit, then tells the sinks; the phase can then be reused. */
   async commit(): Promise<void> {
-    const records = this.#records;
-    const audited = this.#audited;
-    const indexed = this.#indexed;
+    const batch = this.#take();
     const events = this.#events;
+    this.#events = [];
+    await this.ctx.store.commit(batch);
+    for (const event of events) for (const sink of this.ctx.sinks) await sink(event);
+  }
+
+  #take(): Batch {
+    const own: StreamAppend[] = [];
+    // A stream is pending from its first record until its first transition says otherwise.
+    const state = this.#state ?? (this.#creation ? "pending" : undefined);
+    if (this.#records.length > 0) {
+      own.push({
+        stream: this.stream,
+        records: this.#records,
+        ...(this.#creation ? { expectSeq: 1, create: this.#creation } : {}),
+        ...(this.#expectState !== undefined ? { expectState: this.#expectState } : {}),
+        ...(state !== undefined ? { state } : {}),
+        ...(this.#approvalRequestId !== undefined ? { approvalRequestId: this.#approvalRequestId } : {}),
+      });
+      this.#creation = undefined;
+    }
+    const batch: Batch = {
+      appends: [...own, ...this.#others],
+      approvals: this.#approvals,
+      audit: this.#audited,
+    };
     this.#records = [];
     this.#audited = [];
-    this.#indexed = [];
-    this.#events = [];
-    const { store, audit, sinks } = this.ctx;
-    if (records.length > 0) {
-      const expectSeq = this.#expectSeq;
-      await store.appendMany(this.stream, records, expectSeq === undefined ? {} : { expectSeq });
-      this.#expectSeq = undefined;
-    }
-    for (const { stream, type, data } of indexed) await store.append(stream, type, data);
-    if (audited.length > 0) await audit.appendMany(audited);
-    for (const event of events) for (const sink of sinks) await sink(event);
+    this.#others = [];
+    this.#approvals = [];
+    this.#state = undefined;
+    this.#expectState = undefined;
+    this.#approvalRequestId = undefined;
+    return batch;
   }
 }
-
-/**
- * Claims the right to run an approved call: exactly one process wins (O_EXCL), so a waiting exec and a
- * `wsops resume` cannot both run it.
- */
-export async function claim(ctx: ExecutorContext, id: string): Promise<boolean> {
-  const dir = join(ctx.stateDir, "claims");
-  await mkdir(dir, { recursive: true });
-  try {
-    const handle = await open(join(dir, id), "wx");
-    await handle.writeFile(String(process.pid));
-    await handle.close();
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  }
-}
-
-export const releaseClaim = (ctx: ExecutorContext, id: string) =>
-  rm(join(ctx.stateDir, "claims", id), { force: true });
 
 /** What the first record of every stream holds: the request as received, and who sent it. */
 export interface StoredRequest {

@@ -10,10 +10,10 @@ import {
   type WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
 import type { Decision, Evaluation, PolicyError, PolicyRuntime } from "@workspace-ops/policy";
+import type { Store } from "@workspace-ops/store";
 import type { ExecutorContext } from "./context.js";
 import { type GovernanceState, readGovernance, recentUsage } from "./governance.js";
 import { newId } from "./ids.js";
-import type { Store } from "./store/index.js";
 
 export interface DecideContext {
   policy: PolicyRuntime;

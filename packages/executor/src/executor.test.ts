@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type OperationLifecycleEvent, validate } from "@workspace-ops/contracts";
 import { defaultBundleDir } from "@workspace-ops/policy";
+import { openSqliteStore } from "@workspace-ops/store";
 import { describe, expect, it } from "vitest";
-import { verifyAuditLog } from "./audit/index.js";
 import type { Mode } from "./context.js";
 import { Executor, type ExecutorOptions } from "./executor.js";
 import { agent, alice, execution, operation, profile, step, T0, toolCall } from "./testing/payloads.js";
@@ -14,19 +14,17 @@ const clock = () => new Date(T0);
 
 async function open(mode: Mode = "governed", extra: Partial<ExecutorOptions> = {}) {
   const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-exec-"));
-  const stateDir = mkdtempSync(join(tmpdir(), "wsops-exec-state-"));
   writeFileSync(join(workspaceRoot, "notes.txt"), "hello\n");
   const events: OperationLifecycleEvent[] = [];
   const executor = await Executor.open({
     workspaceRoot,
-    stateDir,
     mode,
     now: clock,
     sandbox: { backend: "process" },
     sinks: [(e) => void events.push(e)],
     ...extra,
   });
-  return { executor, workspaceRoot, events, stateDir };
+  return { executor, workspaceRoot, events, stateDir: executor.context.stateDir };
 }
 
 const finished = <T extends { kind: string }>(outcome: T) => {
@@ -60,7 +58,8 @@ describe("tool calls in governed mode", () => {
       "event",
       "result",
     ]);
-    expect(await verifyAuditLog(stateDir)).toMatchObject({ ok: true });
+    expect(await executor.context.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(join(stateDir, "state.db")).toBe(executor.context.store.location);
     await executor.close();
   });
 
@@ -229,15 +228,30 @@ describe("modes", () => {
     await executor.close();
   });
 
+  it("records a change of mode once when several executors open at the same moment", async () => {
+    const { workspaceRoot, stateDir, executor } = await open("governed");
+    await executor.close();
+    const opened = await Promise.all(
+      Array.from({ length: 6 }, () => Executor.open({ workspaceRoot, mode: "observe", now: clock })),
+    );
+    await Promise.all(opened.map((e) => e.close()));
+    const store = await openSqliteStore(join(stateDir, "state.db"));
+    const changes = (await store.readAudit()).filter((r) => r.type === "mode_changed").map((r) => r.data);
+    await store.close();
+    expect(changes).toEqual([
+      { from: null, to: "governed" },
+      { from: "governed", to: "observe" },
+    ]);
+  });
+
   it("audits a change of mode, and only a change", async () => {
     const { workspaceRoot, stateDir, executor } = await open("governed");
     await executor.close();
     for (const mode of ["governed", "observe"] as const)
-      await (await Executor.open({ workspaceRoot, stateDir, mode, now: clock })).close();
-    const audit = readFileSync(join(stateDir, "audit.jsonl"), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+      await (await Executor.open({ workspaceRoot, mode, now: clock })).close();
+    const store = await openSqliteStore(join(stateDir, "state.db"));
+    const audit = await store.readAudit();
+    await store.close();
     expect(audit.filter((r) => r.type === "mode_changed").map((r) => r.data)).toEqual([
       { from: null, to: "governed" },
       { from: "governed", to: "observe" },
@@ -317,7 +331,6 @@ describe("operations", () => {
     // The policy denies a plan over maxSteps up front; observe mode lets it through so the runtime budget is what stops it.
     const observe = await Executor.open({
       workspaceRoot: executor.context.workspaceRoot,
-      stateDir: executor.context.stateDir,
       mode: "observe",
       now: clock,
       sandbox: { backend: "process" },
@@ -372,7 +385,7 @@ describe("operations", () => {
     await executor.close();
   });
 
-  it("diagnostics.export_redacted writes a redacted, contract-valid bundle of the state directory", async () => {
+  it("diagnostics.export_redacted writes a redacted, contract-valid bundle of the store", async () => {
     const { executor, stateDir } = await open();
     await executor.submit(operation("agent_machine.profile.create", profile()));
     await executor.exec(toolCall(["echo", "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789"]));
@@ -392,6 +405,10 @@ describe("operations", () => {
     expect(validate("AgentMachineDiagnosticBundle", written).ok).toBe(true);
     expect(JSON.stringify(written)).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
     expect(written.redaction.rules).toContainEqual({ rule: "github-token", count: expect.any(Number) });
+    const paths = written.entries.map((e: { path: string }) => e.path);
+    expect(paths[0]).toBe("audit.jsonl");
+    expect(paths).toContain(`streams/${outcome.operationId}.jsonl`);
+    expect(paths).toContain("streams/wsops.governance.jsonl");
     expect(exported.path.startsWith(join(stateDir, "exports"))).toBe(true);
     await executor.close();
   });

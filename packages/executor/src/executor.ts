@@ -1,18 +1,17 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { resolve } from "node:path";
 import { type Principal, type UsageRecord, validate } from "@workspace-ops/contracts";
-import { defaultBundleDir, PolicyRuntime } from "@workspace-ops/policy";
+import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
-import { openAuditLog } from "./audit/index.js";
 import { requestCancel } from "./cancel.js";
-import { currentState, type ExecutorContext, type Mode } from "./context.js";
+import type { ExecutorContext, Mode } from "./context.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import type { EventSink } from "./events.js";
 import { reservedStreams } from "./ids.js";
-import { type OperationOutcome, submitOperation } from "./operations.js";
+import type { OperationOutcome } from "./operations.js";
 import { defaultStateDir, ensureStateDir } from "./state-dir.js";
 import type { State } from "./state-machine.js";
-import { openFileStore, type StoredRecord } from "./store/index.js";
+import { openStore } from "./store-url.js";
 import { receiveToolCall, type ToolCallOutcome } from "./tool-call.js";
 
 export interface ExecutorOptions {
@@ -26,8 +25,17 @@ export interface ExecutorOptions {
   mode: Mode;
   /** A built policy bundle; default: the one inside @workspace-ops/policy. */
   bundleDir?: string;
-  /** fsync every append (default true); off only for benchmarks that say so. */
-  fsync?: boolean;
+  /**
+   * The store: a URL (`sqlite:PATH`, `postgres://…`), or one already open (the executor then does not
+   * close it). Default: $WSOPS_STORE_URL, else SQLite at <stateDir>/state.db.
+   */
+  store?: string | Store;
+  /**
+   * `full` (default): a commit is on disk before anything runs and before a result is reported.
+   * `relaxed`: commits survive a crash of the process, but a power loss (SQLite) or a crash of the
+   * database server (PostgreSQL) may lose the last ones. See docs/executor.md.
+   */
+  durability?: Durability;
   now?: () => Date;
   /** Where lifecycle events go besides the audit log. */
   sinks?: EventSink[];
@@ -44,30 +52,43 @@ export interface Status {
   kind: "tool_execution" | "operation";
   state: State | null;
   records: number;
+  sessionId?: string;
+  actor?: string;
+  createdAt: string;
+  updatedAt: string;
   approvalRequestId?: string;
   decision?: unknown;
   result?: unknown;
 }
 
 export class Executor {
-  private constructor(readonly context: ExecutorContext) {}
+  private constructor(
+    readonly context: ExecutorContext,
+    private readonly ownsStore: boolean,
+  ) {}
 
   static async open(options: ExecutorOptions): Promise<Executor> {
     const workspaceRoot = resolve(options.workspaceRoot);
     const stateDir = resolve(options.stateDir ?? defaultStateDir(workspaceRoot));
     await ensureStateDir(stateDir);
-    const fsync = options.fsync ?? true;
-    const store = await openFileStore(stateDir, { fsync });
-    const audit = await openAuditLog(stateDir, { fsync });
+    const durability =
+      typeof options.store === "object" ? options.store.durability : (options.durability ?? "full");
+    const store =
+      typeof options.store === "object"
+        ? options.store
+        : await openStore({ url: options.store, stateDir, durability });
     let policy: ReturnType<ExecutorContext["policy"]> | undefined;
     const context: ExecutorContext = {
       workspaceRoot,
       stateDir,
       mode: options.mode,
       store,
-      audit,
+      durability,
+      // The policy runtime (WASM and its SDK) is loaded only when something is to be decided.
       policy: () => {
-        policy ??= PolicyRuntime.load(options.bundleDir ?? defaultBundleDir);
+        policy ??= import("@workspace-ops/policy").then(({ PolicyRuntime, defaultBundleDir }) =>
+          PolicyRuntime.load(options.bundleDir ?? defaultBundleDir),
+        );
         return policy;
       },
       now: options.now ?? (() => new Date()),
@@ -76,18 +97,43 @@ export class Executor {
       approvalTtlSeconds: options.approvalTtlSeconds ?? 900,
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
     };
-    const executor = new Executor(context);
-    await executor.#recordMode();
+    const executor = new Executor(context, typeof options.store !== "object");
+    try {
+      await executor.#recordMode();
+    } catch (error) {
+      await executor.close();
+      throw error;
+    }
     return executor;
   }
 
-  /** A change of mode is itself an audited event. */
+  /**
+   * A change of mode is itself an audited event (one indexed read when it did not change). A
+   * compare-and-set on the mode stream's state, so executors starting together record it once.
+   */
   async #recordMode(): Promise<void> {
-    const { store, audit, mode } = this.context;
-    const last = (await store.read(reservedStreams.mode)).at(-1)?.data as { mode: Mode } | undefined;
-    if (last?.mode === mode) return;
-    await store.append(reservedStreams.mode, "mode", { mode, from: last?.mode ?? null, pid: process.pid });
-    await audit.append("mode_changed", reservedStreams.mode, { from: last?.mode ?? null, to: mode });
+    const { store, mode } = this.context;
+    for (let attempt = 0; ; attempt++) {
+      const last = (await store.stream(reservedStreams.mode))?.state ?? null;
+      if (last === mode) return;
+      try {
+        await store.commit({
+          appends: [
+            {
+              stream: reservedStreams.mode,
+              records: [{ type: "mode", data: { mode, from: last, pid: process.pid } }],
+              ...(last === null ? { expectSeq: 1 } : { expectState: last }),
+              create: { kind: "reserved" },
+              state: mode,
+            },
+          ],
+          audit: [{ type: "mode_changed", subject: reservedStreams.mode, data: { from: last, to: mode } }],
+        });
+        return;
+      } catch (error) {
+        if (!isStateError(error, "conflict") || attempt >= 2) throw error;
+      }
+    }
   }
 
   /** One governed tool call. With wait, an approval_required call waits (polling) up to waitTimeoutMs. */
@@ -100,7 +146,9 @@ export class Executor {
     return waitForApproval(this.context, outcome.toolExecutionId, options.waitTimeoutMs ?? 15 * 60 * 1000);
   }
 
-  submit(payload: unknown, actor?: Principal): Promise<OperationOutcome> {
+  /** Operations (their handlers, diagnostics, containers) are loaded on the first submit. */
+  async submit(payload: unknown, actor?: Principal): Promise<OperationOutcome> {
+    const { submitOperation } = await import("./operations.js");
     return submitOperation(this.context, payload, actor);
   }
 
@@ -133,9 +181,12 @@ export class Executor {
           checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; "),
         ),
       };
-    await this.context.store.append(reservedStreams.usage, "usage", checked.value);
-    await this.context.audit.append("usage", checked.value.persona, checked.value);
-    return { ok: true, usage: checked.value };
+    const usage = checked.value;
+    await this.context.store.commit({
+      usage: [{ persona: usage.persona, occurredAt: usage.occurredAt, data: usage }],
+      audit: [{ type: "usage", subject: usage.persona, data: usage }],
+    });
+    return { ok: true, usage };
   }
 
   records(id: string): Promise<StoredRecord[]> {
@@ -143,14 +194,18 @@ export class Executor {
   }
 
   async status(id: string): Promise<Status | null> {
+    const info = await this.context.store.stream(id);
+    if (!info || info.kind === "reserved") return null;
     const records = await this.context.store.read(id);
-    const request = records.find((r) => r.type === "request")?.data as { operation?: unknown } | undefined;
-    if (!request) return null;
     const status: Status = {
       id,
-      kind: request.operation ? "operation" : "tool_execution",
-      state: currentState(records),
+      kind: info.kind,
+      state: info.state as State | null,
       records: records.length,
+      ...(info.sessionId ? { sessionId: info.sessionId } : {}),
+      ...(info.actor ? { actor: info.actor } : {}),
+      createdAt: info.createdAt,
+      updatedAt: info.updatedAt,
     };
     const approval = records.findLast((r) => r.type === "approval_request")?.data as
       | { approvalRequestId: string }
@@ -164,7 +219,6 @@ export class Executor {
   }
 
   async close(): Promise<void> {
-    await this.context.store.close();
-    await this.context.audit.close();
+    if (this.ownsStore) await this.context.store.close();
   }
 }

@@ -1,13 +1,14 @@
-// The workspace's governance state — profiles, tool grants, model bindings and usage — folded from
-// the append-only streams that profile.create, tool_grant.apply/revoke and model_provider.bind write.
+// The workspace's governance state — profiles, tool grants, model bindings — folded from the reserved
+// stream that profile.create, tool_grant.apply/revoke and model_provider.bind write; and usage.
 import type {
   AgentMachineProfile,
   ModelProviderBinding,
   ToolGrantRecord,
   UsageRecord,
 } from "@workspace-ops/contracts";
+import type { Store, StoredRecord } from "@workspace-ops/store";
+import type { Phase } from "./context.js";
 import { reservedStreams } from "./ids.js";
-import type { Store } from "./store/index.js";
 
 export interface GovernanceState {
   /** Profiles by id; the latest created is the active one unless a request names another. */
@@ -24,14 +25,36 @@ export type GovernanceChange =
   | { type: "grant_revoked"; data: { grantId: string; revokedAt: string; revocationReason?: string } }
   | { type: "binding"; data: ModelProviderBinding };
 
+/** What was folded so far, per store: every decision reads only the records after it (usually none). */
+const folded = new WeakMap<Store, { lastSeq: number; state: GovernanceState }>();
+
+const empty = (): GovernanceState => ({
+  profiles: new Map(),
+  activeProfileId: null,
+  grants: new Map(),
+  bindings: new Map(),
+});
+
+/** The state as of now: one read of the records added since the last call (an indexed range). */
 export async function readGovernance(store: Store): Promise<GovernanceState> {
-  const state: GovernanceState = {
-    profiles: new Map(),
-    activeProfileId: null,
-    grants: new Map(),
-    bindings: new Map(),
-  };
-  for (const record of await store.read(reservedStreams.governance)) {
+  const known = folded.get(store) ?? { lastSeq: 0, state: empty() };
+  const added = await store.read(reservedStreams.governance, { afterSeq: known.lastSeq });
+  if (added.length === 0) return known.state;
+  // A new state object each time something changed: a caller may still hold the previous one.
+  const state = fold(copy(known.state), added);
+  folded.set(store, { lastSeq: added.at(-1)?.seq ?? known.lastSeq, state });
+  return state;
+}
+
+const copy = (s: GovernanceState): GovernanceState => ({
+  profiles: new Map(s.profiles),
+  activeProfileId: s.activeProfileId,
+  grants: new Map(s.grants),
+  bindings: new Map(s.bindings),
+});
+
+function fold(state: GovernanceState, records: readonly StoredRecord[]): GovernanceState {
+  for (const record of records) {
     const change = { type: record.type, data: record.data } as GovernanceChange;
     switch (change.type) {
       case "profile":
@@ -58,14 +81,11 @@ export async function readGovernance(store: Store): Promise<GovernanceState> {
   return state;
 }
 
-export function recordGovernance(store: Store, change: GovernanceChange) {
-  return store.append(reservedStreams.governance, change.type, change.data);
-}
+/** Adds the change (to the governance stream, audited) to the phase that ends its operation. */
+export const recordGovernance = (phase: Phase, change: GovernanceChange): Phase =>
+  phase.reserved(reservedStreams.governance, change.type, change.data);
 
-/** Usage of one persona within the minute before `now` (the window of the per-minute budgets). */
+/** Usage of one persona within the minute before `now` (the window of the per-minute budgets): an indexed range. */
 export async function recentUsage(store: Store, persona: string, now: Date): Promise<UsageRecord[]> {
-  const since = now.getTime() - 60_000;
-  return (await store.read(reservedStreams.usage))
-    .map((r) => r.data as UsageRecord)
-    .filter((u) => u.persona === persona && Date.parse(u.occurredAt) >= since);
+  return (await store.usageSince(persona, new Date(now.getTime() - 60_000))) as UsageRecord[];
 }

@@ -3,8 +3,6 @@ import { randomBytes, randomUUID } from "node:crypto";
 /** Stream names the executor keeps for itself; request ids may not take them. */
 export const reservedStreams = {
   governance: "wsops.governance",
-  usage: "wsops.usage",
-  approvals: "wsops.approvals",
   mode: "wsops.mode",
 } as const;
 

@@ -1,15 +1,4 @@
 export type { ResolveOutcome } from "./approvals.js";
-export {
-  type AuditDefect,
-  type AuditLog,
-  type AuditLogOptions,
-  type AuditRecord,
-  type AuditRecovery,
-  type AuditVerification,
-  type NewAuditRecord,
-  openAuditLog,
-  verifyAuditLog,
-} from "./audit/index.js";
 export type { Mode } from "./context.js";
 export type { ExecutorError } from "./errors.js";
 export { IllegalTransitionError } from "./errors.js";
@@ -19,17 +8,5 @@ export type { OperationOutcome } from "./operations.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
 export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
 export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
-export {
-  type AppendOptions,
-  type FileStore,
-  type FileStoreOptions,
-  isStateError,
-  type NewRecord,
-  openFileStore,
-  StateError,
-  type StateErrorCode,
-  type Store,
-  type StoredRecord,
-  type StreamRecovery,
-} from "./store/index.js";
+export { describeStore, openStore, type StoreSelection } from "./store-url.js";
 export type { ToolCallOutcome } from "./tool-call.js";

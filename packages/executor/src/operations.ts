@@ -12,18 +12,18 @@ import {
   validate,
   type WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
+import { isStateError, thisProcess } from "@workspace-ops/store";
 import { requestCancel, watchForCancel } from "./cancel.js";
 import { containerArgv, detectContainerRuntime } from "./containers.js";
-import { claim, currentState, type ExecutorContext, Phase, releaseClaim } from "./context.js";
+import { currentState, type ExecutorContext, Phase, principalKey } from "./context.js";
 import { approvalRequestFor, type Decided, decideOperation, decideRecorded, type Reason } from "./decide.js";
 import { exportDiagnostics } from "./diagnostics.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import { recordGovernance } from "./governance.js";
-import { isReserved, newId, reservedStreams } from "./ids.js";
+import { type GovernanceChange, recordGovernance } from "./governance.js";
+import { isReserved, newId } from "./ids.js";
 import { runOptions } from "./run-options.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
-import { isStateError } from "./store/index.js";
 
 export type OperationOutcome =
   | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
@@ -42,7 +42,9 @@ export async function submitOperation(
 ): Promise<OperationOutcome> {
   const checked = validate("WorkspaceOperationContract", payload);
   if (!checked.ok) {
-    await ctx.audit.append("request_rejected", "-", { errors: checked.errors });
+    await ctx.store.commit({
+      audit: [{ type: "request_rejected", subject: "-", data: { errors: checked.errors } }],
+    });
     return {
       kind: "rejected",
       error: executorError("request_invalid", "not a valid WorkspaceOperationContract"),
@@ -58,10 +60,17 @@ export async function submitOperation(
     };
   // The submitter is the delegate unless told otherwise; the policy checks the two are the same.
   const submitter = actor ?? operation.delegation.delegate;
-  // As for a tool call (see receiveToolCall): the request goes into the one append that also holds
-  // the decision and what follows before anything runs, and that append may only create the stream,
-  // which refuses a duplicate id atomically.
-  const phase = new Phase(ctx, id, { createsStream: true });
+  // As for a tool call (see receiveToolCall): the request goes into the one commit that also holds
+  // the decision and what follows before anything runs, and that commit may only create the stream,
+  // which refuses a duplicate id atomically. A LocalAgentExecution's id is kept with the stream (and
+  // unique), for execution.cancel to find it.
+  const executionId =
+    operation.artifact.kind === "LocalAgentExecution"
+      ? (operation.artifact as LocalAgentExecution).executionId
+      : undefined;
+  const phase = new Phase(ctx, id, {
+    creates: { kind: "operation", actor: principalKey(submitter), ...(executionId ? { executionId } : {}) },
+  });
   phase.record(
     "request",
     { mode: ctx.mode, operation, actor: submitter },
@@ -71,12 +80,6 @@ export async function submitOperation(
       operationType: operation.workspaceOperation.operationType,
     },
   );
-  if (operation.artifact.kind === "LocalAgentExecution") {
-    phase.index(reservedStreams.approvals, "execution", {
-      executionId: (operation.artifact as LocalAgentExecution).executionId,
-      stream: id,
-    });
-  }
   try {
     return await decideAndHandle(ctx, { operation, actor: submitter }, phase);
   } catch (error) {
@@ -112,11 +115,7 @@ async function decideAndHandle(
       if (ctx.mode === "governed" && decision.decision === "approval_required") {
         const approval = approvalRequest(ctx, operation, submitter, decision);
         phase
-          .record("approval_request", approval)
-          .index(reservedStreams.approvals, "approval_request", {
-            approvalRequestId: approval.approvalRequestId,
-            stream: id,
-          })
+          .approvalRequested(approval)
           .transition("pending", "awaiting_approval", { approvalRequestId: approval.approvalRequestId });
         await phase.commit();
         return {
@@ -205,7 +204,8 @@ export async function resumeOperation(ctx: ExecutorContext, id: string): Promise
       kind: "rejected",
       error: executorError("not_approved", `operation ${id} is ${state}, not approved`),
     };
-  if (!(await claim(ctx, id)))
+  const owner = thisProcess();
+  if (!(await ctx.store.claim(id, owner)))
     return {
       kind: "rejected",
       error: executorError("already_claimed", `operation ${id} is already being run`),
@@ -215,8 +215,15 @@ export async function resumeOperation(ctx: ExecutorContext, id: string): Promise
       | ToolExecutionDecision
       | undefined;
     return await handle(ctx, stored, "approved", decision);
+  } catch (error) {
+    // Between our read and our claim another process ran or cancelled it: approved → running failed.
+    if (!isStateError(error, "conflict")) throw error;
+    return {
+      kind: "rejected",
+      error: executorError("not_approved", `operation ${id} moved on: ${error.message}`),
+    };
   } finally {
-    await releaseClaim(ctx, id);
+    await ctx.store.release(id, owner);
   }
 }
 
@@ -232,7 +239,7 @@ async function handle(
   const traceparent = operation.audit.traceparent;
   const artifact = operation.artifact as unknown;
   const now = ctx.now().toISOString();
-  phase.transition(from, "running", { pid: process.pid });
+  phase.transition(from, "running", thisProcess());
   phase.event({
     kind: "started",
     subject: id,
@@ -241,16 +248,18 @@ async function handle(
     ...(decision ? { decisionId: decision.decisionId } : {}),
   });
   await phase.commit();
+  // A governance change and the operation's end are one commit: the change is in force exactly when
+  // the operation is recorded as succeeded.
+  const govern = (change: GovernanceChange) =>
+    endOperation(recordGovernance(phase, change), "running", "succeeded", [], traceparent);
   switch (operation.workspaceOperation.operationType) {
     case "agent_machine.profile.create":
-      await recordGovernance(ctx.store, { type: "profile", data: artifact as AgentMachineProfile });
-      return endOperation(phase, "running", "succeeded", [], traceparent);
+      return govern({ type: "profile", data: artifact as AgentMachineProfile });
     case "agent_machine.tool_grant.apply":
-      await recordGovernance(ctx.store, { type: "grant", data: artifact as ToolGrantRecord });
-      return endOperation(phase, "running", "succeeded", [], traceparent);
+      return govern({ type: "grant", data: artifact as ToolGrantRecord });
     case "agent_machine.tool_grant.revoke": {
       const grant = artifact as ToolGrantRecord;
-      await recordGovernance(ctx.store, {
+      return govern({
         type: "grant_revoked",
         data: {
           grantId: grant.grantId,
@@ -258,22 +267,14 @@ async function handle(
           ...(grant.revocationReason ? { revocationReason: grant.revocationReason } : {}),
         },
       });
-      return endOperation(phase, "running", "succeeded", [], traceparent);
     }
     case "agent_machine.model_provider.bind":
-      await recordGovernance(ctx.store, { type: "binding", data: artifact as ModelProviderBinding });
-      return endOperation(phase, "running", "succeeded", [], traceparent);
+      return govern({ type: "binding", data: artifact as ModelProviderBinding });
     case "agent_machine.execution.cancel": {
       const ref = artifact as ExecutionCancelReference;
-      const index = await ctx.store.read(reservedStreams.approvals);
       const target =
         ref.operationId ??
-        (
-          index.findLast(
-            (r) =>
-              r.type === "execution" && (r.data as { executionId: string }).executionId === ref.executionId,
-          )?.data as { stream: string } | undefined
-        )?.stream;
+        (await ctx.store.listStreams({ executionId: ref.executionId, limit: 1 }))[0]?.stream;
       if (!target)
         return endOperation(
           phase,
@@ -295,6 +296,7 @@ async function handle(
     }
     case "agent_machine.diagnostics.export_redacted": {
       const { path, bundle } = await exportDiagnostics({
+        store: ctx.store,
         stateDir: ctx.stateDir,
         workspaceId: operation.workspaceOperation.workspace.workspaceId,
         bundleId: newId("diag"),
@@ -334,7 +336,8 @@ async function runContainer(
       traceparent,
     );
   const controller = new AbortController();
-  const stop = watchForCancel(ctx, id, controller);
+  const watch = watchForCancel(ctx, id);
+  watch.start(controller);
   try {
     const ran = await runSandboxed({
       argv: containerArgv(runtime.runtime, record, ctx.workspaceRoot),
@@ -350,7 +353,7 @@ async function runContainer(
     phase.storeOnly("step_result", { name: "container", ...ran });
     return endRun(phase, ran, traceparent);
   } finally {
-    stop();
+    watch.stop();
   }
 }
 
@@ -416,7 +419,8 @@ async function runSteps(
   const traceparent = operation.audit.traceparent;
   const deadline = Date.now() + operation.budget.maxWallClockSeconds * 1000;
   const controller = new AbortController();
-  const stop = watchForCancel(ctx, id, controller);
+  const watch = watchForCancel(ctx, id);
+  watch.start(controller);
   try {
     const options = await runOptions(ctx, decision);
     for (const [index, step] of execution.steps.entries()) {
@@ -471,6 +475,6 @@ async function runSteps(
     }
     return endOperation(phase, "running", "succeeded", [], traceparent);
   } finally {
-    stop();
+    watch.stop();
   }
 }

@@ -7,15 +7,15 @@ import {
   type ToolExecutionResult,
   validate,
 } from "@workspace-ops/contracts";
+import { isStateError, thisProcess } from "@workspace-ops/store";
 import { watchForCancel } from "./cancel.js";
-import { claim, currentState, type ExecutorContext, Phase, releaseClaim } from "./context.js";
+import { currentState, type ExecutorContext, Phase, principalKey } from "./context.js";
 import { approvalRequestFor, type Decided, decideRecorded, decideToolCall, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import { isReserved, reservedStreams, traceIdOf } from "./ids.js";
+import { isReserved, traceIdOf } from "./ids.js";
 import { runOptions } from "./run-options.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
-import { isStateError } from "./store/index.js";
 
 export type ToolCallOutcome =
   | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
@@ -31,7 +31,9 @@ export type ToolCallOutcome =
 export async function receiveToolCall(ctx: ExecutorContext, payload: unknown): Promise<ToolCallOutcome> {
   const checked = validate("ToolExecutionRequest", payload);
   if (!checked.ok) {
-    await ctx.audit.append("request_rejected", "-", { errors: checked.errors });
+    await ctx.store.commit({
+      audit: [{ type: "request_rejected", subject: "-", data: { errors: checked.errors } }],
+    });
     return {
       kind: "rejected",
       error: executorError("request_invalid", "the request is not a valid ToolExecutionRequest"),
@@ -46,12 +48,18 @@ export async function receiveToolCall(ctx: ExecutorContext, payload: unknown): P
       error: executorError("id_reserved", `ids starting "wsops." are reserved: ${id}`, "/toolExecutionId"),
     };
   const started = ctx.now();
-  // The request is not appended on its own before the decision: it goes into the one atomic append
+  // The request is not committed on its own before the decision: it goes into the one transaction
   // that also holds the decision and whatever follows before anything runs. Nothing has run before
-  // that append is durable, so the request is as durable as it was when written first, with one lock
-  // and one fsync less. That append may only create the stream (expectSeq 1): a duplicate id is
-  // refused there, under the stream's lock, so two processes can never both take the same id.
-  const phase = new Phase(ctx, id, { createsStream: true });
+  // that commit is durable, so the request is as durable as if it were written first, with one commit
+  // less. That commit may only create the stream (expectSeq 1): a duplicate id is refused there by
+  // the database's unique key, so two processes can never both take the same id.
+  const phase = new Phase(ctx, id, {
+    creates: {
+      kind: "tool_execution",
+      sessionId: request.context.sessionId,
+      actor: principalKey(request.context.actor),
+    },
+  });
   phase.record("request", { mode: ctx.mode, request }, { mode: ctx.mode, kind: "ToolExecutionRequest" });
   try {
     return await decideAndRun(ctx, request, started, phase);
@@ -95,11 +103,7 @@ async function decideAndRun(
   if (decision.decision === "approval_required") {
     const approval = approvalRequest(ctx, request, decision);
     phase
-      .record("approval_request", approval)
-      .index(reservedStreams.approvals, "approval_request", {
-        approvalRequestId: approval.approvalRequestId,
-        stream: request.toolExecutionId,
-      })
+      .approvalRequested(approval)
       .transition("pending", "awaiting_approval", { approvalRequestId: approval.approvalRequestId });
     await phase.commit();
     return pendingOutcome(ctx, request, started, approval, decision);
@@ -168,7 +172,7 @@ export async function run(
     );
   }
   const options = await runOptions(ctx, facts.decision, request.profileId);
-  phase.transition(from, "running", { pid: process.pid });
+  phase.transition(from, "running", thisProcess());
   phase.event({
     kind: "started",
     subject: id,
@@ -177,10 +181,16 @@ export async function run(
     toolExecutionId: id,
     ...(facts.decision ? { decisionId: facts.decision.decisionId } : {}),
   });
-  await phase.commit();
+  const watch = watchForCancel(ctx, id);
+  try {
+    await phase.commit();
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
   const runStarted = performance.now();
   const controller = new AbortController();
-  const stopWatching = watchForCancel(ctx, id, controller);
+  watch.start(controller);
   const ran = await runSandboxed({
     signal: controller.signal,
     ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
@@ -190,7 +200,7 @@ export async function run(
     traceparent,
     ...options,
   });
-  stopWatching();
+  watch.stop();
   const runMs = performance.now() - runStarted;
   return recordRun(ctx, request, started, facts, ran, runMs);
 }
@@ -327,7 +337,8 @@ export async function resumeToolCall(ctx: ExecutorContext, id: string): Promise<
       error: executorError("not_approved", `tool execution ${id} is ${state}, not approved`),
     };
   }
-  if (!(await claim(ctx, id)))
+  const owner = thisProcess();
+  if (!(await ctx.store.claim(id, owner)))
     return {
       kind: "rejected",
       error: executorError("already_claimed", `tool execution ${id} is already being run`),
@@ -337,8 +348,15 @@ export async function resumeToolCall(ctx: ExecutorContext, id: string): Promise<
       ...(decision ? { decision } : {}),
       ...(approval ? { approvalRequestId: approval.approvalRequestId } : {}),
     });
+  } catch (error) {
+    // Between our read and our claim another process ran or cancelled it: approved → running failed.
+    if (!isStateError(error, "conflict")) throw error;
+    return {
+      kind: "rejected",
+      error: executorError("not_approved", `tool execution ${id} moved on: ${error.message}`),
+    };
   } finally {
-    await releaseClaim(ctx, id);
+    await ctx.store.release(id, owner);
   }
 }
 
@@ -357,7 +375,7 @@ async function expire(
     resolvedAt: ctx.now().toISOString(),
   };
   const phase = new Phase(ctx, request.toolExecutionId)
-    .record("approval_resolution", resolution)
+    .approvalResolved({ approvalRequestId: approval.approvalRequestId, resolution: "expired" }, resolution)
     .transition("awaiting_approval", "denied", { reason: "approval_expired" });
   return finish(
     ctx,

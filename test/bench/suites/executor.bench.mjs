@@ -1,37 +1,41 @@
 // @ts-check
-// @workspace-ops/executor: what governing a tool call costs, against starting the process bare.
+// @workspace-ops/executor on its embedded SQLite store: what governing a tool call costs, against
+// starting the process bare.
 //
-// Gate overhead: per call, what the executor's gate adds in front of a command — validate the
-// ToolExecutionRequest, decide (PolicyRuntime.evaluate on workspace_ops/tool_execution/decision with
-// the input the executor builds when no profile or grant exists: { now, grants: [], request }) and one
-// audit append (openAuditLog(dir, { fsync })) of the decision record — p50 and p99, with fsync off and
-// on. Its goal is in milliseconds (p99 ≤ 1 ms without fsync); the anchor is the p50 of a bare
-// child_process.spawn('/bin/true') measured in the same rounds, so the ratio says what fraction of a
-// process start the gate costs.
+// Commit anchor: fdatasync of a 4 KiB append to a file in the state directory's file system (what one
+// durable commit needs at least), p50, measured here in the same run.
+//
+// Gate: per call, what the executor puts in front of a command — validate the ToolExecutionRequest,
+// decide (PolicyRuntime.evaluate on workspace_ops/tool_execution/decision with the input the executor
+// builds when no profile or grant exists) and record (the store commit of request, decision,
+// transition and started event with their audit records, as the executor's first phase writes it) —
+// p50 and p99, durability relaxed and full; the anchor is a bare spawn('/bin/true') in the same rounds.
 //
 // Governed exec: the whole Executor.exec of /bin/true in governed mode with the process sandbox
-// (validate, persist, decide, transitions, lifecycle events, run, result) with fsync on (as shipped)
-// and off, against spawn('/bin/true') awaited to exit; p50, interleaved rounds.
+// (validate, decide, two commits, run, events) with durability relaxed and full, against
+// spawn('/bin/true') awaited to exit; p50 of interleaved rounds. The full figure's anchor is a bare
+// spawn plus the two commits it needs (2 × the fdatasync above) plus 1 ms.
 //
-// Breakdown: a child process (children/executor-profile.mjs) counts, per exec, the store and audit
-// appends (from the state dir's records), the fsyncs and the other file-system calls, and times each part.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+// Wake-up: a resolution committed by another process, until a ChangeFeed here sees it (the mechanism
+// of a waiting exec and of the cancel watcher): SQLite polls PRAGMA data_version.
+import { fork, spawn } from "node:child_process";
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { filesystemOf } from "../lib/executor-fs.mjs";
 import { toolCall } from "../lib/executor-payloads.mjs";
-import { median, significant, timeChild } from "../lib/measure.mjs";
+import { median, significant } from "../lib/measure.mjs";
+import { interleaved, percentile } from "../lib/rounds.mjs";
 
 export const suite = "executor";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..", "..");
 const entrypoint = "workspace_ops/tool_execution/decision";
 const GATE_P99_TARGET_MS = 1;
 const EXEC_RATIO_TARGET = 1.3;
+const WAKE_TARGET_MS = 200;
 
 /** @param {string} name */
 async function load(name) {
@@ -40,14 +44,8 @@ async function load(name) {
   });
 }
 
-/** Nearest-rank percentile of pooled samples. @param {readonly number[]} xs @param {number} q */
-function percentile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  return /** @type {number} */ (s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]);
-}
-
 /** A bare spawn of /bin/true, awaited to its exit; returns ms. */
-function bareSpawn() {
+export function bareSpawn() {
   return new Promise(
     /** @param {(ms: number) => void} resolve @param {(e: Error) => void} reject */ (resolve, reject) => {
       const t = performance.now();
@@ -62,26 +60,24 @@ function bareSpawn() {
   );
 }
 
-/**
- * Rounds in which every side runs `per[side]` calls in a row; the order of the sides rotates each
- * round, so drift and each side's garbage hit all of them alike. Samples are pooled per side.
- * @param {Record<string, () => Promise<number>>} sides
- * @param {Record<string, number>} per
- * @param {number} rounds
- */
-async function interleaved(sides, per, rounds) {
-  const names = Object.keys(sides);
-  /** @type {Record<string, number[]>} */
-  const samples = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < rounds; r++) {
-    const order = names.map((_, k) => /** @type {string} */ (names[(k + r) % names.length]));
-    for (const name of order) {
-      const side = /** @type {() => Promise<number>} */ (sides[name]);
-      const into = /** @type {number[]} */ (samples[name]);
-      for (let i = 0; i < (per[name] ?? 0); i++) into.push(await side());
+/** fdatasync after a 4 KiB append, p50 over `n` (the file grows, as a WAL does). @param {string} dir @param {number} n */
+export function fdatasyncMs(dir, n) {
+  const path = join(dir, "fdatasync-probe");
+  const fd = openSync(path, "a");
+  const page = Buffer.alloc(4096, 120);
+  const xs = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      writeSync(fd, page);
+      const t = performance.now();
+      fsyncSync(fd); // Node's fsyncSync is fsync(2); SQLite's unix VFS calls fsync too (no HAVE_FDATASYNC)
+      xs.push(performance.now() - t);
     }
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
   }
-  return samples;
+  return median(xs);
 }
 
 /** @param {number} ms */
@@ -89,20 +85,23 @@ const fmt = (ms) => (ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toF
 
 /** @param {import("../run.mjs").Context} ctx */
 export async function run(ctx) {
-  const { Executor, openAuditLog } = await load("@workspace-ops/executor");
+  const { Executor } = await load("@workspace-ops/executor");
+  const { openSqliteStore, ChangeFeed } = await load("@workspace-ops/store");
   const { validate } = await load("@workspace-ops/contracts");
   const { PolicyRuntime, defaultBundleDir } = await load("@workspace-ops/policy");
 
   const plan = ctx.quick
     ? {
-        gate: { warmup: 10, rounds: 3, off: 40, on: 15, spawn: 10 },
+        fsyncs: 20,
+        gate: { warmup: 10, rounds: 3, relaxed: 40, full: 15, spawn: 10 },
         exec: { warmup: 3, rounds: 3, each: 5 },
-        profile: { warmup: 3, execs: 8, countExecs: 2, runs: 10 },
+        wakes: 5,
       }
     : {
-        gate: { warmup: 60, rounds: 12, off: 200, on: 60, spawn: 40 },
+        fsyncs: 200,
+        gate: { warmup: 60, rounds: 12, relaxed: 200, full: 60, spawn: 40 },
         exec: { warmup: 10, rounds: 15, each: 20 },
-        profile: { warmup: 10, execs: 40, countExecs: 5, runs: 60 },
+        wakes: 40,
       };
 
   const loaded = await PolicyRuntime.load(defaultBundleDir);
@@ -115,18 +114,22 @@ export async function run(ctx) {
   /** @type {import("../run.mjs").SuiteFigure[]} */
   const figures = [];
   try {
-    // ---- gate overhead ----------------------------------------------------------------------------
-    const audits = {
-      off: await openAuditLog(join(scratch, "gate-fsync-off"), { fsync: false }),
-      on: await openAuditLog(join(scratch, "gate-fsync-on"), { fsync: true }),
+    // ---- one durable commit's floor on this disk --------------------------------------------------
+    const syncMs = fdatasyncMs(scratch, plan.fsyncs);
+    ctx.progress(`fsync after a 4 KiB append on ${fs}: ${fmt(syncMs)} ms (p50 of ${plan.fsyncs})`);
+
+    // ---- gate: validate + decide + record ---------------------------------------------------------
+    const stores = {
+      relaxed: await openSqliteStore(join(scratch, "gate-relaxed", "state.db"), { durability: "relaxed" }),
+      full: await openSqliteStore(join(scratch, "gate-full", "state.db"), { durability: "full" }),
     };
-    /** @type {Record<"off" | "on", { validate: number[], decide: number[], append: number[] }>} */
+    /** @type {Record<"relaxed" | "full", { validate: number[], decide: number[], record: number[] }>} */
     const parts = {
-      off: { validate: [], decide: [], append: [] },
-      on: { validate: [], decide: [], append: [] },
+      relaxed: { validate: [], decide: [], record: [] },
+      full: { validate: [], decide: [], record: [] },
     };
-    /** One gated call: validate, decide, append; returns ms (the request is built outside the timing). */
-    const gate = (/** @type {"off" | "on"} */ which) => async () => {
+    /** One gated call; returns ms (the request is built outside the timing). */
+    const gate = (/** @type {"relaxed" | "full"} */ which) => async () => {
       const payload = toolCall(["/bin/true"]);
       const t0 = performance.now();
       const checked = validate("ToolExecutionRequest", payload);
@@ -134,13 +137,11 @@ export async function run(ctx) {
       const request = checked.value;
       const t1 = performance.now();
       const evaluation = policy.evaluate(entrypoint, { now: new Date().toISOString(), grants: [], request });
-      if (!evaluation.ok || evaluation.decision.decision !== "allow") {
+      if (!evaluation.ok || evaluation.decision.decision !== "allow")
         throw new Error(`/bin/true was not allowed: ${JSON.stringify(evaluation)}`);
-      }
       const t2 = performance.now();
       const { decision, record } = evaluation;
-      // The record the executor appends (decide.ts decisionRecord), so the line has its real size.
-      await audits[which].append("decision", request.toolExecutionId, {
+      const decided = {
         kind: "ToolExecutionDecision",
         apiVersion: "workspace-ops.dev/v1",
         decisionId: record.decisionId,
@@ -154,191 +155,252 @@ export async function run(ctx) {
         inputDigest: record.inputDigest,
         durationMs: record.durationMs,
         traceparent: request.correlation.traceparent,
+      };
+      const id = request.toolExecutionId;
+      const transition = { from: "pending", to: "running", pid: process.pid };
+      await stores[which].commit({
+        appends: [
+          {
+            stream: id,
+            records: [
+              { type: "request", data: { mode: "governed", request } },
+              { type: "decision", data: decided },
+              { type: "transition", data: transition },
+            ],
+            expectSeq: 1,
+            create: { kind: "tool_execution", sessionId: request.context.sessionId, actor: "agent:bench" },
+            state: "running",
+          },
+        ],
+        audit: [
+          { type: "request", subject: id, data: { mode: "governed", kind: "ToolExecutionRequest" } },
+          { type: "decision", subject: id, data: decided },
+          { type: "transition", subject: id, data: transition },
+        ],
       });
       const t3 = performance.now();
       parts[which].validate.push(t1 - t0);
       parts[which].decide.push(t2 - t1);
-      parts[which].append.push(t3 - t2);
+      parts[which].record.push(t3 - t2);
       return t3 - t0;
     };
     const g = plan.gate;
     ctx.progress(
-      `gate overhead: warm-up, then ${g.rounds} rounds of ${g.off} (fsync off) / ${g.on} (fsync on) gated calls / ${g.spawn} bare spawns`,
+      `gate: warm-up, then ${g.rounds} rounds of ${g.relaxed} (relaxed) / ${g.full} (full) gated calls / ${g.spawn} bare spawns`,
     );
     await interleaved(
-      { off: gate("off"), on: gate("on"), spawn: bareSpawn },
-      { off: g.warmup, on: g.warmup / 2, spawn: 10 },
+      { relaxed: gate("relaxed"), full: gate("full"), spawn: bareSpawn },
+      { relaxed: g.warmup, full: g.warmup / 2, spawn: 10 },
       1,
     );
     for (const p of Object.values(parts)) for (const xs of Object.values(p)) xs.length = 0;
-    const gs = await interleaved({ off: gate("off"), on: gate("on"), spawn: bareSpawn }, g, g.rounds);
-    await audits.off.close();
-    await audits.on.close();
-    const gateSpawnP50 = median(/** @type {number[]} */ (gs.spawn));
+    const gs = await interleaved(
+      { relaxed: gate("relaxed"), full: gate("full"), spawn: bareSpawn },
+      g,
+      g.rounds,
+    );
+    await stores.relaxed.close();
+    await stores.full.close();
+    const gateSpawn = median(/** @type {number[]} */ (gs.spawn));
     const spawnAnchor = "bare child_process.spawn('/bin/true') to exit, p50 in the same rounds";
-    for (const which of /** @type {const} */ (["off", "on"])) {
+    for (const which of /** @type {const} */ (["relaxed", "full"])) {
       const xs = /** @type {number[]} */ (gs[which]);
-      const p50 = median(xs);
       const p99 = percentile(xs, 0.99);
       const part = (/** @type {number[]} */ ys) => `${fmt(median(ys))}/${fmt(percentile(ys, 0.99))}`;
-      const split =
-        `parts p50/p99: validate ${part(parts[which].validate)} ms, decide ${part(parts[which].decide)} ms, ` +
-        `audit append ${part(parts[which].append)} ms`;
-      const common =
-        `${xs.length} calls pooled over ${g.rounds} interleaved rounds with ${gs.spawn?.length} bare spawns; ` +
-        `state dir on ${fs}`;
+      const split = `parts p50/p99: validate ${part(parts[which].validate)} ms, decide ${part(parts[which].decide)} ms, record (one commit) ${part(parts[which].record)} ms`;
+      const common = `${xs.length} calls pooled over ${g.rounds} interleaved rounds; SQLite on ${fs}`;
       const goal =
-        which === "off"
+        which === "relaxed"
           ? `goal p99 ≤ ${GATE_P99_TARGET_MS} ms: p99 is ${fmt(p99)} ms, ${p99 <= GATE_P99_TARGET_MS ? "met" : "missed"}`
-          : "no ms goal with fsync on (the 1 ms goal is for fsync off)";
-      figures.push({
-        name: `gate overhead per call p50, validate + decide + audit append, fsync ${which} (lower is better)`,
-        value: significant(p50),
-        unit: "ms",
-        anchor: spawnAnchor,
-        anchorValue: significant(gateSpawnP50),
-        target: which === "off" ? "(goal on p99)" : "(none)",
-        note: `ratio = the gate's p50 as a fraction of a process start; ${split}; ${common}`,
-      });
-      figures.push({
-        name: `gate overhead per call p99, validate + decide + audit append, fsync ${which} (lower is better)`,
-        value: significant(p99),
-        unit: "ms",
-        anchor: spawnAnchor,
-        anchorValue: significant(gateSpawnP50),
-        target: which === "off" ? `p99 ≤ ${GATE_P99_TARGET_MS} ms` : "(none)",
-        note: `${goal}; ${split}; ${common}`,
-      });
+          : `no ms goal with durability full (the commit's fsync alone is ${fmt(syncMs)} ms here)`;
+      for (const [q, value] of /** @type {const} */ ([
+        ["p50", median(xs)],
+        ["p99", p99],
+      ])) {
+        figures.push({
+          name: `gate per call ${q}, validate + decide + record, durability ${which} (lower is better)`,
+          value: significant(value),
+          unit: "ms",
+          anchor: spawnAnchor,
+          anchorValue: significant(gateSpawn),
+          target:
+            which === "relaxed"
+              ? q === "p99"
+                ? `p99 ≤ ${GATE_P99_TARGET_MS} ms`
+                : "(goal on p99)"
+              : "(none)",
+          note: `${q === "p99" ? `${goal}; ` : "ratio = the gate as a fraction of a process start; "}${split}; ${common}`,
+        });
+      }
     }
 
     // ---- governed exec ----------------------------------------------------------------------------
     const executors = {
-      on: await Executor.open({
-        workspaceRoot: mkdtempSync(join(scratch, "exec-fsync-on-")),
-        stateDir: mkdtempSync(join(scratch, "exec-fsync-on-state-")),
+      relaxed: await Executor.open({
+        workspaceRoot: mkdtempSync(join(scratch, "exec-relaxed-")),
+        stateDir: mkdtempSync(join(scratch, "exec-relaxed-state-")),
         mode: "governed",
-        fsync: true,
+        durability: "relaxed",
         sandbox: { backend: "process" },
       }),
-      off: await Executor.open({
-        workspaceRoot: mkdtempSync(join(scratch, "exec-fsync-off-")),
-        stateDir: mkdtempSync(join(scratch, "exec-fsync-off-state-")),
+      full: await Executor.open({
+        workspaceRoot: mkdtempSync(join(scratch, "exec-full-")),
+        stateDir: mkdtempSync(join(scratch, "exec-full-state-")),
         mode: "governed",
-        fsync: false,
+        durability: "full",
         sandbox: { backend: "process" },
       }),
     };
-    /** @type {Record<"on" | "off", { runMs: number[], decisionMs: number[] }>} */
-    const durations = { on: { runMs: [], decisionMs: [] }, off: { runMs: [], decisionMs: [] } };
-    const exec = (/** @type {"on" | "off"} */ which) => async () => {
+    /** @type {Record<"relaxed" | "full", { runMs: number[], decisionMs: number[] }>} */
+    const durations = { relaxed: { runMs: [], decisionMs: [] }, full: { runMs: [], decisionMs: [] } };
+    const exec = (/** @type {"relaxed" | "full"} */ which) => async () => {
       const payload = toolCall(["/bin/true"]);
       const t = performance.now();
       const out = await executors[which].exec(payload);
       const ms = performance.now() - t;
-      if (out.kind !== "finished" || out.result.outcome !== "succeeded") {
+      if (out.kind !== "finished" || out.result.outcome !== "succeeded")
         throw new Error(`governed exec of /bin/true did not succeed: ${JSON.stringify(out)}`);
-      }
       durations[which].runMs.push(out.result.durations.runMs ?? Number.NaN);
       durations[which].decisionMs.push(out.result.durations.decisionMs ?? Number.NaN);
       return ms;
     };
     const e = plan.exec;
     ctx.progress(
-      `governed exec: warm-up, then ${e.rounds} rounds of ${e.each} execs (fsync on, off) and ${e.each} bare spawns`,
+      `governed exec: warm-up, then ${e.rounds} rounds of ${e.each} execs (relaxed, full) and ${e.each} bare spawns`,
     );
-    // Warm-up: the first exec loads the policy bundle, the first spawns warm the process machinery.
     await interleaved(
-      { on: exec("on"), off: exec("off"), spawn: bareSpawn },
-      { on: e.warmup, off: e.warmup, spawn: e.warmup },
+      { relaxed: exec("relaxed"), full: exec("full"), spawn: bareSpawn },
+      { relaxed: e.warmup, full: e.warmup, spawn: e.warmup },
       1,
     );
     for (const d of Object.values(durations)) for (const xs of Object.values(d)) xs.length = 0;
     const es = await interleaved(
-      { on: exec("on"), off: exec("off"), spawn: bareSpawn },
-      { on: e.each, off: e.each, spawn: e.each },
+      { relaxed: exec("relaxed"), full: exec("full"), spawn: bareSpawn },
+      { relaxed: e.each, full: e.each, spawn: e.each },
       e.rounds,
     );
-    await executors.on.close();
-    await executors.off.close();
-    const execSpawnP50 = median(/** @type {number[]} */ (es.spawn));
-
-    // ---- where the time goes (a child process, so its counting wrappers slow nothing above) -------
-    ctx.progress(`breakdown: ${plan.profile.execs} instrumented execs per fsync setting in a child process`);
-    const { report } = timeChild(
-      join(here, "..", "children", "executor-profile.mjs"),
-      [JSON.stringify(plan.profile)],
-      root,
-    );
-    /** @type {Record<string, any>} */
-    const profiles = Object.fromEntries(
-      report.settings.map((/** @type {any} */ s) => [s.fsync ? "on" : "off", s]),
-    );
-
-    for (const which of /** @type {const} */ (["on", "off"])) {
+    const breakdown = await commitBreakdown(executors.relaxed, e.each);
+    await executors.relaxed.close();
+    await executors.full.close();
+    const execSpawn = median(/** @type {number[]} */ (es.spawn));
+    for (const which of /** @type {const} */ (["relaxed", "full"])) {
       const xs = /** @type {number[]} */ (es[which]);
       const p50 = median(xs);
-      const ratio = p50 / execSpawnP50;
       const runP50 = median(durations[which].runMs);
       const decisionP50 = median(durations[which].decisionMs);
-      const verdict =
-        ratio <= EXEC_RATIO_TARGET ? "met" : `missed by ${(ratio / EXEC_RATIO_TARGET).toFixed(1)}×`;
+      const anchorValue = which === "relaxed" ? execSpawn : execSpawn + 2 * syncMs + 1;
+      const limit = which === "relaxed" ? EXEC_RATIO_TARGET : 1;
+      const ratio = p50 / anchorValue;
+      const verdict = ratio <= limit ? "met" : `missed by ${(ratio / limit).toFixed(2)}×`;
       figures.push({
-        name: `governed exec of /bin/true p50, fsync ${which}${which === "on" ? " (as shipped)" : ""} (lower is better)`,
+        name: `governed exec of /bin/true p50, durability ${which}${which === "full" ? " (as shipped)" : ""} (lower is better)`,
         value: significant(p50),
         unit: "ms",
-        anchor: "bare child_process.spawn('/bin/true') awaited to exit, p50, same rounds",
-        anchorValue: significant(execSpawnP50),
-        target: `≤ ${EXEC_RATIO_TARGET}`,
+        anchor:
+          which === "relaxed"
+            ? "bare child_process.spawn('/bin/true') awaited to exit, p50, same rounds"
+            : "bare spawn p50 + 2 commits × fsync p50 on the same disk + 1 ms, same run",
+        anchorValue: significant(anchorValue),
+        target: `≤ ${limit}`,
         note:
-          `${verdict} (${fmt(p50)} ms vs ${fmt(execSpawnP50 * EXEC_RATIO_TARGET)} ms allowed); ${xs.length} execs ` +
-          `pooled over ${e.rounds} interleaved rounds; from the results, p50: run ${fmt(runP50)} ms, policy ` +
-          `evaluation ${fmt(decisionP50)} ms, so ${fmt(p50 - runP50 - decisionP50)} ms is bookkeeping. ` +
-          describeProfile(profiles[which], report),
+          `${verdict} (${fmt(p50)} ms vs ${fmt(anchorValue * limit)} ms allowed${which === "full" ? `: spawn ${fmt(execSpawn)} + 2 × ${fmt(syncMs)} + 1` : ""}); ` +
+          `${xs.length} execs pooled over ${e.rounds} interleaved rounds; from the results, p50: run ${fmt(runP50)} ms, ` +
+          `policy evaluation ${fmt(decisionP50)} ms, so ${fmt(p50 - runP50 - decisionP50)} ms is validation and bookkeeping` +
+          (which === "relaxed" ? `; ${breakdown}` : ""),
       });
     }
+
+    // ---- wake-up across processes -------------------------------------------------------------------
+    const wakes = await wakeLatencies(
+      openSqliteStore,
+      ChangeFeed,
+      join(scratch, "wake", "state.db"),
+      plan.wakes,
+    );
+    figures.push(wakeFigure("SQLite", wakes, WAKE_TARGET_MS));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   return figures;
 }
 
-/** @param {Record<string, number>} calls fs calls by name → "N fs calls (+M fsyncs)" */
-function primitive(calls) {
-  const syncs = (calls["handle.sync"] ?? 0) + (calls["handle.datasync"] ?? 0);
-  const other = Object.values(calls).reduce((a, n) => a + n, 0) - syncs;
-  return `${other} fs calls${syncs ? ` + ${syncs} fsync${syncs > 1 ? "s" : ""}` : ""}`;
+/**
+ * What an exec's store work costs, from an instrumented executor (after the timed rounds): commits and
+ * reads per exec and their time. @param {any} executor @param {number} n
+ */
+async function commitBreakdown(executor, n) {
+  const { store } = executor.context;
+  /** @type {{ op: string, ms: number }[]} */
+  const calls = [];
+  for (const op of /** @type {const} */ (["commit", "read", "stream"])) {
+    const original = store[op].bind(store);
+    store[op] = async (/** @type {unknown[]} */ ...args) => {
+      const t = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        calls.push({ op, ms: performance.now() - t });
+      }
+    };
+  }
+  for (let i = 0; i < n; i++) await executor.exec(toolCall(["/bin/true"]));
+  const per = (/** @type {string} */ op) => calls.filter((c) => c.op === op);
+  const ms = (/** @type {string} */ op) => per(op).reduce((a, c) => a + c.ms, 0) / n;
+  return (
+    `per exec ${per("commit").length / n} commits (${fmt(ms("commit"))} ms) and ${per("read").length / n} record reads ` +
+    `(${fmt(ms("read"))} ms: governance, the cancel watcher's first look) — means of ${n} instrumented execs`
+  );
 }
 
 /**
- * What an instrumented exec did (children/executor-profile.mjs).
- * @param {any} p one fsync setting of the report
- * @param {any} report the whole report (round trip and sandbox-alone timings)
+ * Another process commits an approval resolution; how long until a ChangeFeed here wakes, from the
+ * moment the other process started its commit (so the commit itself is included: with NOTIFY the
+ * waiter is often woken before the committer has its own acknowledgement). @returns {Promise<number[]>}
  */
-function describeProfile(p, report) {
-  if (!p) return "(no breakdown)";
-  const m = p.mean;
-  const f = p.fs;
-  const n = (/** @type {string} */ k) => Math.round(f[k]?.n ?? 0);
-  const calls = Object.values(f).reduce((a, c) => a + c.n, 0);
-  const syncs = n("handle.sync") + n("handle.datasync");
-  const syncMs = (f["handle.sync"]?.ms ?? 0) + (f["handle.datasync"]?.ms ?? 0);
-  const other =
-    m.totalMs - (m.storeAppendMs + m.auditAppendMs + m.storeReadSerialMs + m.runMs + m.decisionMs);
-  const pr = p.primitives;
-  return (
-    `per exec ${m.storeAppends} store appends [${p.streamRecordTypes.join(", ")}] + ${m.auditAppends} audit appends ` +
-    `(the same ${m.auditRecords} types, counted in audit.jsonl) + ${m.storeReads} store reads (duplicate check, ` +
-    `governance, cancel watcher); ${syncs} fsyncs; ${Math.round(calls)} async fs calls (${n("open")} open, ` +
-    `${n("handle.close")} close, ${n("handle.writeFile")} writeFile, ${n("unlink")} unlink, ${n("rename")} rename, ` +
-    `${n("readFile")} readFile, ${n("handle.stat")} stat, ${n("handle.read")} read, ${n("handle.write")} write). ` +
-    `Each primitive: audit append ${primitive(pr.auditAppend)}, store append ${primitive(pr.storeAppendExistingStream)} ` +
-    `(new stream ${primitive(pr.storeAppendNewStream)}), store read ${primitive(pr.storeRead)}. ` +
-    `Instrumented means over ${p.execs} execs (child process): total ${fmt(m.totalMs)} ms = audit appends ` +
-    `${fmt(m.auditAppendMs)} + store appends ${fmt(m.storeAppendMs)} + serial reads ${fmt(m.storeReadSerialMs)} + ` +
-    `run ${fmt(m.runMs)} (a ${fmt(m.storeReadWatcherMs)} ms cancel-watcher read overlaps it) + decision ` +
-    `${fmt(m.decisionMs)} + other ${fmt(other)}; fsyncs ${fmt(syncMs)} ms of it. Process backend alone: ` +
-    `runSandboxed ${fmt(report.sandbox.runSandboxedMs)} ms vs bare spawn ${fmt(report.sandbox.bareSpawnMs)} ms (p50 of ` +
-    `${report.sandbox.runs}). One async fs round trip here: stat ${fmt(report.roundTrip.statMs)} ms, open+close ` +
-    `${fmt(report.roundTrip.openCloseMs)} ms. State dir on ${p.filesystem}`
-  );
+export async function wakeLatencies(
+  /** @type {(where: string, options?: object) => Promise<any>} */ open,
+  /** @type {any} */ ChangeFeed,
+  /** @type {string} */ where,
+  /** @type {number} */ n,
+) {
+  const store = await open(where, { durability: "full" });
+  const child = fork(join(here, "..", "children", "commit-on-request.mjs"), [where], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  try {
+    await new Promise((resolve) => child.once("message", resolve));
+    const feed = new ChangeFeed(store);
+    /** @type {number[]} */
+    const latencies = [];
+    for (let i = 0; i < n; i++) {
+      await feed.next(0);
+      const acknowledged = new Promise((resolve) => child.once("message", resolve));
+      child.send(i);
+      if (!(await feed.next(10_000))) throw new Error("no wake-up within 10 s");
+      const woke = performance.timeOrigin + performance.now();
+      const { started } = /** @type {{ started: number }} */ (await acknowledged);
+      latencies.push(woke - started);
+      await new Promise((resolve) => setTimeout(resolve, 5 + (i % 7)));
+    }
+    feed.close();
+    return latencies;
+  } finally {
+    child.disconnect();
+    await store.close();
+  }
+}
+
+/** @param {string} backend @param {number[]} latencies @param {number} target */
+export function wakeFigure(backend, latencies, target) {
+  const p50 = median(latencies);
+  const max = Math.max(...latencies);
+  return {
+    name: `approval wake-up across processes, ${backend}, p50 (lower is better)`,
+    value: significant(p50),
+    unit: "ms",
+    anchor: `the ${target} ms target`,
+    anchorValue: target,
+    target: `≤ ${target} ms (ratio ≤ 1)`,
+    note: `from the start of another process's commit of an approval resolution (the commit included) to a ChangeFeed here waking: p50 ${fmt(p50)} ms, max ${fmt(max)} ms over ${latencies.length}; ${max <= target ? "met" : "missed"} for every one`,
+  };
 }

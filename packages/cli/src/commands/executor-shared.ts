@@ -31,18 +31,55 @@ export const ExecExit = {
   cancelled: 130,
 } as const;
 
-export const commonOptions = {
+/** Where the state lives: enough to open the store without an executor (audit verify, export). */
+export const storeOptions = {
   workspace: { type: "string" },
   "state-dir": { type: "string" },
-  mode: { type: "string" },
-  events: { type: "string" },
-  sandbox: { type: "string" },
+  store: { type: "string" },
+  durability: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
-export const commonSchema = {
+export const storeSchema = {
   workspace: z.string().optional(),
   "state-dir": z.string().optional(),
+  store: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+      error: "must be sqlite:PATH, postgres://… or postgresql://…",
+    })
+    .optional(),
+  durability: z.enum(["full", "relaxed"], { error: "must be full or relaxed" }).default("full"),
+  json: z.boolean().optional(),
+};
+
+export const storeHelp = `  --store URL          where state and the audit log live: sqlite:PATH or postgres://USER@HOST/DB[?schema=NAME]
+                       (default: $WSOPS_STORE_URL, else SQLite at <state-dir>/state.db)
+  --durability MODE    full (default): every commit is on disk before anything runs or is reported;
+                       relaxed: survives a crash of wsops, may lose the last commits on power loss
+                       (SQLite) or a database-server crash (PostgreSQL)
+  --state-dir DIR      local state (default: $WSOPS_STATE_DIR, else
+                       \${XDG_STATE_HOME:-~/.local/state}/wsops/<workspace id>-<hash of its path>)`;
+
+/** The store the flags name, as the executor would open it. */
+export function storeSelectionOf(values: {
+  workspace?: string | undefined;
+  "state-dir"?: string | undefined;
+  store?: string | undefined;
+  durability: "full" | "relaxed";
+}) {
+  return { url: values.store, stateDir: stateDirOf(values), durability: values.durability };
+}
+
+export const commonOptions = {
+  ...storeOptions,
+  mode: { type: "string" },
+  events: { type: "string" },
+  sandbox: { type: "string" },
+} as const;
+
+export const commonSchema = {
+  ...storeSchema,
   mode: z
     .enum(["governed", "observe", "disabled"], { error: "must be governed, observe or disabled" })
     .default("governed"),
@@ -52,13 +89,11 @@ export const commonSchema = {
       error: "must be auto, required, process or bubblewrap",
     })
     .default("auto"),
-  json: z.boolean().optional(),
 };
 
 export const commonHelp = `Common options:
   --workspace DIR      the workspace root (default: the current directory)
-  --state-dir DIR      where state and the audit log live (default: $WSOPS_STATE_DIR, else
-                       \${XDG_STATE_HOME:-~/.local/state}/wsops/<workspace id>-<hash of its path>)
+${storeHelp}
   --mode MODE          governed (default): nothing runs until allowed or approved; observe: decide and
                        record, never block; disabled: no governance, just record
   --sandbox KIND       auto (default: bubblewrap when installed), required (fail closed without it),
@@ -95,6 +130,8 @@ export async function openExecutor(
     events?: string | undefined;
     sandbox: string;
     json?: boolean | undefined;
+    store?: string | undefined;
+    durability: "full" | "relaxed";
   },
   extra: Partial<ExecutorOptions> = {},
   io?: Io,
@@ -118,6 +155,8 @@ export async function openExecutor(
   return Executor.open({
     workspaceRoot: workspaceOf(values),
     stateDir: stateDirOf(values),
+    ...(values.store ? { store: values.store } : {}),
+    durability: values.durability,
     mode: values.mode,
     sinks,
     sandbox:

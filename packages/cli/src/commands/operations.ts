@@ -1,8 +1,8 @@
-// submit, status, logs, approve, deny, resume, cancel, audit verify.
+// submit, status, logs, approve, deny, resume, cancel.
 import { readFile } from "node:fs/promises";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { OperationOutcome, StoredRecord, ToolCallOutcome } from "@workspace-ops/executor";
-import { terminalStates, verifyAuditLog } from "@workspace-ops/executor";
+import type { OperationOutcome, ToolCallOutcome } from "@workspace-ops/executor";
+import { terminalStates } from "@workspace-ops/executor";
+import { ChangeFeed, type StoredRecord } from "@workspace-ops/store";
 import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
@@ -16,7 +16,6 @@ import {
   openExecutor,
   principalSchema,
   reportRejection,
-  stateDirOf,
 } from "./executor-shared.js";
 
 export const operationsUsage = `Usage:
@@ -27,13 +26,12 @@ export const operationsUsage = `Usage:
   wsops deny ID --by TYPE:ID [--comment TEXT]
   wsops resume ID                            run an approved call or operation nobody was waiting for
   wsops cancel ID [--reason TEXT]            end it (its whole process group) and record the cancel
-  wsops audit verify                         check the hash-chained audit log
 ${commonHelp}
 
 Exit codes: submit 0 succeeded, 1 failed, ${ExecExit.denied} denied, ${ExecExit.unavailable} unavailable, ${ExecExit.approvalPending} approval pending,
 ${ExecExit.timedOut} timed out, ${ExecExit.cancelled} cancelled, ${ExecExit.invalidRequest} invalid; status 0 (1 when unknown); approve/deny 0, 1 refused
-(for example self-approval); resume like exec or submit; cancel 0, 1 not running; audit verify 0 intact,
-1 names the first bad record; 2 usage error.
+(for example self-approval); resume like exec or submit; cancel 0, 1 not running; 69 the store cannot be
+opened; 2 usage error.
 `;
 
 const stateExit: Record<string, number> = {
@@ -106,20 +104,6 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
       follow: z.boolean().optional(),
     }),
   );
-  if (name === "audit") {
-    if (positionals.join(" ") !== "verify") throw new UsageError("usage: wsops audit verify");
-    const verdict = await verifyAuditLog(stateDirOf(values));
-    if (verdict.ok)
-      print(io, values.json, verdict, `audit log intact: ${verdict.records} records, head ${verdict.head}`);
-    else
-      print(
-        io,
-        values.json,
-        verdict,
-        `audit log BROKEN at line ${verdict.firstBad.line}${verdict.firstBad.seq !== null ? ` (seq ${verdict.firstBad.seq})` : ""}: ${verdict.firstBad.code}: ${verdict.firstBad.message}`,
-      );
-    return verdict.ok ? ExitCode.ok : ExitCode.problems;
-  }
   const executor = await openExecutor(
     values,
     values.json
@@ -157,21 +141,26 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
       }
       case "logs": {
         const id = withId(positionals, "logs");
-        let seen = 0;
-        for (;;) {
-          const records = await executor.records(id);
-          if (records.length === 0 && seen === 0 && !values.follow) {
-            io.stderr(`wsops: nothing with id ${id}\n`);
-            return ExitCode.problems;
+        // Following, it wakes on every commit the store reports (of any process or machine).
+        const feed = values.follow ? new ChangeFeed(executor.context.store) : null;
+        try {
+          for (let seen = 0; ; ) {
+            const records = await executor.records(id);
+            if (records.length === 0 && seen === 0 && !values.follow) {
+              io.stderr(`wsops: nothing with id ${id}\n`);
+              return ExitCode.problems;
+            }
+            for (const r of records.slice(seen))
+              io.stdout(
+                values.json ? `${JSON.stringify(r)}\n` : `${r.at}  ${r.type.padEnd(20)} ${describe(r)}\n`,
+              );
+            seen = records.length;
+            const state = (await executor.status(id))?.state;
+            if (!feed || (state && terminalStates.has(state))) return ExitCode.ok;
+            await feed.next(60_000);
           }
-          for (const r of records.slice(seen))
-            io.stdout(
-              values.json ? `${JSON.stringify(r)}\n` : `${r.at}  ${r.type.padEnd(20)} ${describe(r)}\n`,
-            );
-          seen = records.length;
-          const state = (await executor.status(id))?.state;
-          if (!values.follow || (state && terminalStates.has(state))) return ExitCode.ok;
-          await sleep(200);
+        } finally {
+          feed?.close();
         }
       }
       case "approve":

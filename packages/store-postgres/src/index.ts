@@ -1,0 +1,2 @@
+export { migrations } from "./migrations.js";
+export { openPostgresStore, type PostgresStoreOptions, parsePostgresUrl } from "./postgres-store.js";

@@ -1,0 +1,305 @@
+// What a commit writes, worked out once for every backend: the batch is checked before any
+// transaction starts (prepareBatch), then, inside the transaction and given what the database holds,
+// planCommit assigns seqs, chains the audit records and finds the conflicts.
+import { hashRecord } from "./audit/record-hash.js";
+import { StateError } from "./errors.js";
+import { jsonText } from "./json-value.js";
+import { assertStreamName } from "./stream-name.js";
+import type {
+  ApprovalState,
+  ApprovalWrite,
+  AuditHead,
+  AuditRecord,
+  Batch,
+  Committed,
+  StoredRecord,
+  StreamAppend,
+  StreamInfo,
+} from "./types.js";
+
+/** A value with the JSON text it is stored as (what reads give back is JSON.parse of that text). */
+interface Json {
+  value: unknown;
+  text: string;
+}
+
+interface PreparedAppend extends Omit<StreamAppend, "records"> {
+  records: { type: string; data: Json }[];
+}
+
+export interface PreparedBatch {
+  appends: PreparedAppend[];
+  approvals: ApprovalWrite[];
+  usage: { persona: string; occurredAt: string; occurredMs: number; data: Json }[];
+  audit: { type: string; subject: string; data: Json }[];
+  /** Every stream the commit appends to, and every approval it writes: what planCommit needs to know. */
+  streams: string[];
+  approvalIds: string[];
+}
+
+const nonEmpty = (value: unknown): value is string => typeof value === "string" && value !== "";
+
+function array<T>(value: readonly T[] | undefined, what: string): readonly T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new StateError("record_invalid", `${what} must be an array`);
+  return value;
+}
+
+/** Checks everything that does not depend on the database; `record_invalid` refuses the whole batch. */
+export function prepareBatch(batch: Batch): PreparedBatch {
+  if (typeof batch !== "object" || batch === null)
+    throw new StateError("record_invalid", "a batch must be an object");
+  const appends = array(batch.appends, "appends").map((append): PreparedAppend => {
+    assertStreamName(append?.stream);
+    const records = array(append.records, "records").map((record) => {
+      if (!nonEmpty(record?.type))
+        throw new StateError("record_invalid", "record type must be a non-empty string");
+      return { type: record.type, data: jsonText(record.data) };
+    });
+    if (append.expectSeq !== undefined && !(Number.isSafeInteger(append.expectSeq) && append.expectSeq >= 1))
+      throw new StateError("record_invalid", "expectSeq must be a positive integer");
+    return { ...append, records };
+  });
+  const approvals = array(batch.approvals, "approvals").map((write) => {
+    if (!nonEmpty(write?.approvalRequestId))
+      throw new StateError("record_invalid", "approvalRequestId must be a non-empty string");
+    if (write.op === "request") {
+      assertStreamName(write.stream);
+      if (!nonEmpty(write.requestedBy) || !nonEmpty(write.expiresAt))
+        throw new StateError("record_invalid", "an approval request needs requestedBy and expiresAt");
+    } else if (write.op !== "resolve" || !["approved", "denied", "expired"].includes(write.state)) {
+      throw new StateError(
+        "record_invalid",
+        "an approval write is a request, or a resolve to approved, denied or expired",
+      );
+    }
+    return write;
+  });
+  const usage = array(batch.usage, "usage").map((entry) => {
+    const occurredMs = Date.parse(entry?.occurredAt);
+    if (!nonEmpty(entry?.persona) || Number.isNaN(occurredMs))
+      throw new StateError("record_invalid", "a usage record needs a persona and an ISO 8601 occurredAt");
+    return { persona: entry.persona, occurredAt: entry.occurredAt, occurredMs, data: jsonText(entry.data) };
+  });
+  const audit = array(batch.audit, "audit").map((entry) => {
+    if (!nonEmpty(entry?.type))
+      throw new StateError("record_invalid", "audit record type must be a non-empty string");
+    if (typeof entry.subject !== "string")
+      throw new StateError("record_invalid", "audit subject must be a string");
+    return { type: entry.type, subject: entry.subject, data: jsonText(entry.data) };
+  });
+  return {
+    appends,
+    approvals,
+    usage,
+    audit,
+    streams: [...new Set(appends.map((a) => a.stream))],
+    approvalIds: [...new Set(approvals.map((a) => a.approvalRequestId))],
+  };
+}
+
+/** What the database holds that a commit depends on, read inside its transaction. */
+export interface CommitState {
+  head: AuditHead;
+  /** The streams of the batch that exist, by name. */
+  streams: ReadonlyMap<string, { lastSeq: number; sessionId: string | null; state: string | null }>;
+  /** The approvals the batch writes that exist, by id. */
+  approvals: ReadonlyMap<string, { state: ApprovalState }>;
+}
+
+export interface RecordRow {
+  stream: string;
+  seq: number;
+  at: string;
+  type: string;
+  data: string;
+}
+
+/** An existing stream's new last seq (and state, approval) after the commit. */
+export interface StreamUpdate {
+  stream: string;
+  lastSeq: number;
+  state?: string;
+  approvalRequestId?: string;
+  updatedAt: string;
+}
+
+export interface AuditRowOut {
+  seq: number;
+  at: string;
+  type: string;
+  subject: string;
+  data: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface CommitPlan {
+  records: RecordRow[];
+  newStreams: StreamInfo[];
+  updatedStreams: StreamUpdate[];
+  /** Sessions touched: how many streams each gains. */
+  sessions: { sessionId: string; newStreams: number; at: string }[];
+  newApprovals: {
+    approvalRequestId: string;
+    stream: string;
+    requestedBy: string;
+    expiresAt: string;
+    createdAt: string;
+  }[];
+  resolvedApprovals: {
+    approvalRequestId: string;
+    state: string;
+    resolvedBy: string | null;
+    resolvedAt: string;
+  }[];
+  usage: PreparedBatch["usage"];
+  audit: AuditRowOut[];
+  /** The audit head after the commit (unchanged when it has no audit records). */
+  head: AuditHead;
+  committed: Committed;
+}
+
+/** Assigns seqs and hashes, or throws `conflict` / `not_found` / `record_invalid`: then nothing is written. */
+export function planCommit(batch: PreparedBatch, state: CommitState, at: string): CommitPlan {
+  const known = new Map(state.streams);
+  const created = new Map<string, StreamInfo>();
+  const updated = new Map<string, StreamUpdate>();
+  const sessions = new Map<string, { newStreams: number }>();
+  const records: RecordRow[] = [];
+  const appends: StoredRecord[][] = [];
+  for (const append of batch.appends) {
+    const existing = known.get(append.stream);
+    const first = (existing?.lastSeq ?? 0) + 1;
+    if (append.expectSeq !== undefined && append.expectSeq !== first) {
+      throw new StateError(
+        "conflict",
+        `stream ${append.stream}: expected to append at seq ${append.expectSeq}, but the next seq is ${first}`,
+        { stream: append.stream, expectSeq: append.expectSeq, nextSeq: first },
+      );
+    }
+    if (append.expectState !== undefined && existing?.state !== append.expectState) {
+      throw new StateError(
+        "conflict",
+        `stream ${append.stream} is ${existing?.state ?? "not there"}, not ${append.expectState}`,
+        { stream: append.stream, expectState: append.expectState, state: existing?.state ?? null },
+      );
+    }
+    if (existing === undefined && append.create === undefined) {
+      throw new StateError(
+        "record_invalid",
+        `stream ${append.stream} does not exist and the append does not create it`,
+      );
+    }
+    const stored = append.records.map(({ type, data }, k) => ({
+      seq: first + k,
+      at,
+      type,
+      data: data.value,
+    }));
+    records.push(
+      ...append.records.map(({ type, data }, k) => ({
+        stream: append.stream,
+        seq: first + k,
+        at,
+        type,
+        data: data.text,
+      })),
+    );
+    appends.push(stored);
+    const lastSeq = first + append.records.length - 1;
+    const changes = {
+      ...(append.state !== undefined ? { state: append.state } : {}),
+      ...(append.approvalRequestId !== undefined ? { approvalRequestId: append.approvalRequestId } : {}),
+    };
+    const sessionId =
+      existing?.sessionId ?? created.get(append.stream)?.sessionId ?? append.create?.sessionId ?? null;
+    const row = created.get(append.stream);
+    if (existing === undefined && row === undefined && append.create !== undefined) {
+      const { kind, sessionId: session, actor, executionId } = append.create;
+      created.set(append.stream, {
+        stream: append.stream,
+        kind,
+        sessionId: session ?? null,
+        actor: actor ?? null,
+        executionId: executionId ?? null,
+        state: append.state ?? null,
+        approvalRequestId: append.approvalRequestId ?? null,
+        lastSeq,
+        createdAt: at,
+        updatedAt: at,
+      });
+      if (session) sessions.set(session, { newStreams: (sessions.get(session)?.newStreams ?? 0) + 1 });
+    } else if (row !== undefined) {
+      Object.assign(row, { lastSeq }, changes);
+    } else {
+      updated.set(append.stream, {
+        ...updated.get(append.stream),
+        stream: append.stream,
+        lastSeq,
+        updatedAt: at,
+        ...changes,
+      });
+    }
+    if (sessionId !== null && !sessions.has(sessionId)) sessions.set(sessionId, { newStreams: 0 });
+    known.set(append.stream, { lastSeq, sessionId, state: append.state ?? existing?.state ?? null });
+  }
+
+  const approvalStates = new Map(state.approvals);
+  const newApprovals: CommitPlan["newApprovals"] = [];
+  const resolvedApprovals: CommitPlan["resolvedApprovals"] = [];
+  for (const write of batch.approvals) {
+    if (write.op === "request") {
+      if (approvalStates.has(write.approvalRequestId))
+        throw new StateError("conflict", `approval request ${write.approvalRequestId} already exists`);
+      approvalStates.set(write.approvalRequestId, { state: "pending" });
+      const { approvalRequestId, stream, requestedBy, expiresAt } = write;
+      newApprovals.push({ approvalRequestId, stream, requestedBy, expiresAt, createdAt: at });
+      continue;
+    }
+    const current = approvalStates.get(write.approvalRequestId);
+    if (current === undefined)
+      throw new StateError("not_found", `no approval request ${write.approvalRequestId}`);
+    if (current.state !== "pending") {
+      throw new StateError(
+        "conflict",
+        `approval request ${write.approvalRequestId} is ${current.state}, not pending`,
+        {
+          approvalRequestId: write.approvalRequestId,
+          state: current.state,
+        },
+      );
+    }
+    approvalStates.set(write.approvalRequestId, { state: write.state });
+    resolvedApprovals.push({
+      approvalRequestId: write.approvalRequestId,
+      state: write.state,
+      resolvedBy: write.resolvedBy,
+      resolvedAt: at,
+    });
+  }
+
+  const audit: AuditRecord[] = [];
+  const auditRows: AuditRowOut[] = [];
+  let head = state.head;
+  for (const { type, subject, data } of batch.audit) {
+    const chained = { seq: head.seq + 1, at, type, subject, data: data.value, prevHash: head.hash };
+    const record = { ...chained, hash: hashRecord(chained) };
+    audit.push(record);
+    auditRows.push({ ...record, data: data.text });
+    head = { seq: record.seq, hash: record.hash };
+  }
+
+  return {
+    records,
+    newStreams: [...created.values()],
+    updatedStreams: [...updated.values()],
+    sessions: [...sessions].map(([sessionId, { newStreams }]) => ({ sessionId, newStreams, at })),
+    newApprovals,
+    resolvedApprovals,
+    usage: batch.usage,
+    audit: auditRows,
+    head,
+    committed: { at, appends, audit },
+  };
+}

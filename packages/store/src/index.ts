@@ -1,0 +1,16 @@
+export { canonicalJson } from "./audit/canonical-json.js";
+export {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  type ExportHeader,
+  serializeAuditRecord,
+  verifyExportFile,
+} from "./audit/export-format.js";
+export { GENESIS_HASH, HASH_PATTERN, hashRecord } from "./audit/record-hash.js";
+export { type ChainSource, verifyChain } from "./audit/verify-chain.js";
+export { ChangeFeed } from "./change-feed.js";
+export { thisProcess } from "./claims.js";
+export { isStateError, StateError, type StateErrorCode } from "./errors.js";
+export { DEFAULT_POLL_MS, openSqliteStore, type SqliteStoreOptions } from "./sqlite/sqlite-store.js";
+export { assertStreamName, isStreamName } from "./stream-name.js";
+export type * from "./types.js";
