@@ -188,6 +188,8 @@ export async function executorScenario() {
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [what, got, detail] of rows)
     console.log(`  ${what.padEnd(width)}  ${String(got).padEnd(10)}  ${detail ?? ""}`);
-  console.log(`\n  workspace: ${workspaceRoot}\n  state and audit log: ${join(stateDir, "state.db")} (SQLite, outside the workspace)`);
+  console.log(
+    `\n  workspace: ${workspaceRoot}\n  state and audit log: ${join(stateDir, "state.db")} (SQLite, outside the workspace)`,
+  );
   return problems;
 }

@@ -83,7 +83,11 @@ describe("wsops exec", () => {
     const state = stateDirOf(dir);
     expect(state.startsWith(`${cliEnv.XDG_STATE_HOME}/wsops/`)).toBe(true);
     expect(statSync(state).mode & 0o777).toBe(0o700);
-    expect(readdirSync(state).filter((f) => !f.startsWith("state.db-")).sort()).toEqual(["state.db"]);
+    expect(
+      readdirSync(state)
+        .filter((f) => !f.startsWith("state.db-"))
+        .sort(),
+    ).toEqual(["state.db"]);
     expect(wsops(["audit", "verify"], { cwd: dir })).toMatchObject({ code: 0 });
   });
 
