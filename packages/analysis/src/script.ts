@@ -24,6 +24,8 @@ export interface Walk {
   items: Item[];
   /** What is unknown about the script but belongs to no command (a for loop's word list). */
   unknown: AnalysisUnknown[];
+  /** Redirections to add to the statement with this node id (see redirected_statement). */
+  attach: Map<number, CommandRedirect[]>;
 }
 
 const operators = new Set<string>(["&&", "||", ";", "|", "|&", "&"]);
@@ -55,12 +57,14 @@ const evaluatingCodes: Record<string, AnalysisUnknown["code"]> = {
 };
 
 export function walkTree(root: Node, maxDepth: number): Walk {
-  const walk: Walk = { items: [], unknown: [] };
+  const walk: Walk = { items: [], unknown: [], attach: new Map() };
   statement(root, [], walk, 0, maxDepth);
   return walk;
 }
 
-function statement(node: Node, inherited: CommandRedirect[], walk: Walk, depth: number, maxDepth: number) {
+function statement(node: Node, inheritedIn: CommandRedirect[], walk: Walk, depth: number, maxDepth: number) {
+  const attached = walk.attach.get(node.id);
+  const inherited = attached ? [...inheritedIn, ...attached] : inheritedIn;
   if (depth > maxDepth) {
     walk.unknown.push(unknownOf("too_deep", `syntax nested deeper than ${maxDepth}`));
     return;
@@ -103,7 +107,15 @@ function statement(node: Node, inherited: CommandRedirect[], walk: Walk, depth: 
         if (child && child.id !== body?.id) redirect(child, redirects, extra, trailing, unknown);
       if (!body) push({ words: [], assignments: [], redirects, unknown });
       else if (body.type === "command") simpleCommand(body, redirects, walk, next, extra, unknown);
-      else {
+      else if (body.type === "list" || body.type === "pipeline") {
+        // tree-sitter-bash hangs `a && b > f` on the whole list; bash redirects only the last command.
+        if (extra.length) unknown.push(unknownOf("unsupported_syntax", node.text));
+        walk.unknown.push(...unknown);
+        const own = redirects.slice(inherited.length);
+        const last = lastStatement(body);
+        walk.attach.set(last.id, [...(walk.attach.get(last.id) ?? []), ...own]);
+        next(body);
+      } else {
         // Words after a redirection target belong to the command; on a compound statement bash refuses them.
         if (extra.length) unknown.push(unknownOf("unsupported_syntax", node.text));
         walk.unknown.push(...unknown);
@@ -146,6 +158,14 @@ function statement(node: Node, inherited: CommandRedirect[], walk: Walk, depth: 
     default:
       return opaque("unsupported_syntax");
   }
+}
+
+/** The statement a redirection after a list or pipeline belongs to: its last command. */
+function lastStatement(node: Node): Node {
+  if (node.type !== "list" && node.type !== "pipeline") return node;
+  const children = node.namedChildren.filter((c): c is Node => c !== null && c.type !== "comment");
+  const last = children[children.length - 1];
+  return last ? lastStatement(last) : node;
 }
 
 function simpleCommand(

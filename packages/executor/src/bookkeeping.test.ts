@@ -63,7 +63,7 @@ describe("the executor's bookkeeping", () => {
     const outcome = await executor.exec(request);
     expect(outcome).toMatchObject({ kind: "finished", result: { outcome: "succeeded" } });
     const id = request.toolExecutionId;
-    const before = ["request", "decision", "transition", "event"];
+    const before = ["request", "analysis", "decision", "transition", "event"];
     const after = ["transition", "event", "result"];
     // No read of the call's own stream: the duplicate check is the first append's expectSeq, and
     // the cancel watcher's first look comes 200 ms into the run (which, for ls, takes a few ms —
@@ -102,7 +102,7 @@ describe("the executor's bookkeeping", () => {
     });
     const request = toolCall(["curl", "https://example.com"]);
     expect(await executor.exec(request)).toMatchObject({ result: { outcome: "denied" } });
-    const records = ["request", "decision", "transition", "result", "event"];
+    const records = ["request", "analysis", "decision", "transition", "result", "event"];
     expect(calls.filter((c) => c[0] !== "store.read")).toEqual([
       ["store.appendMany", request.toolExecutionId, records],
       ["audit.appendMany", records],
@@ -124,6 +124,7 @@ describe("the executor's bookkeeping", () => {
     const records = await first.executor.records(request.toolExecutionId);
     expect(records.map((r) => r.type)).toEqual([
       "request",
+      "analysis",
       "decision",
       "transition",
       "event",
@@ -151,6 +152,7 @@ describe("the executor's bookkeeping", () => {
     expect(Date.now() - cancelledAt).toBeLessThan(2_000);
     expect((await executor.records(id)).map((r) => r.type)).toEqual([
       "request",
+      "analysis",
       "decision",
       "transition",
       "event",

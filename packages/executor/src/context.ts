@@ -1,6 +1,7 @@
 // What every pipeline step shares: the store, the audit log, the policy, the clock and the sinks.
 import { mkdir, open, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { Analyzer } from "@workspace-ops/analysis";
 import type { OperationLifecycleEvent } from "@workspace-ops/contracts";
 import type { PolicyRuntime } from "@workspace-ops/policy";
 import type { AuditLog, NewAuditRecord } from "./audit/index.js";
@@ -19,6 +20,10 @@ export interface ExecutorContext {
   /** Loaded on first use; a bundle that cannot load is an `unavailable` outcome, not a crash. */
   policy: () => Promise<
     { ok: true; runtime: PolicyRuntime } | { ok: false; error: import("@workspace-ops/policy").PolicyError }
+  >;
+  /** The command analyzer (loads the shell parser on first use); a failed load is `unavailable` too. */
+  analyzer: () => Promise<
+    { ok: true; analyzer: Analyzer } | { ok: false; error: { code: string; message: string } }
   >;
   now: () => Date;
   sinks: EventSink[];

@@ -1,5 +1,6 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { join, resolve } from "node:path";
+import { loadAnalyzer } from "@workspace-ops/analysis";
 import { type Principal, type UsageRecord, validate } from "@workspace-ops/contracts";
 import { defaultBundleDir, PolicyRuntime } from "@workspace-ops/policy";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
@@ -57,6 +58,7 @@ export class Executor {
     const store = await openFileStore(stateDir, { fsync });
     const audit = await openAuditLog(stateDir, { fsync });
     let policy: ReturnType<ExecutorContext["policy"]> | undefined;
+    let analyzer: ReturnType<ExecutorContext["analyzer"]> | undefined;
     const context: ExecutorContext = {
       workspaceRoot,
       stateDir,
@@ -66,6 +68,19 @@ export class Executor {
       policy: () => {
         policy ??= PolicyRuntime.load(options.bundleDir ?? defaultBundleDir);
         return policy;
+      },
+      analyzer: () => {
+        analyzer ??= loadAnalyzer().then(
+          (loaded) => ({ ok: true as const, analyzer: loaded }),
+          (error: unknown) => ({
+            ok: false as const,
+            error: {
+              code: "analysis_unavailable",
+              message: `the shell parser did not load: ${String(error)}`,
+            },
+          }),
+        );
+        return analyzer;
       },
       now: options.now ?? (() => new Date()),
       sinks: options.sinks ?? [],
