@@ -50,6 +50,8 @@ export interface Analyzer {
   analyzeScript(script: string): CommandAnalysis;
   /** A request's tool: shell argv, or an MCP tool (nothing to analyse). */
   analyzeTool(tool: ToolExecutionRequest["tool"]): CommandAnalysis;
+  /** An execution step: its argv, or with shell: true its script (argv[0], run by /bin/sh -c). */
+  analyzeStep(step: { argv: readonly string[]; shell?: boolean | undefined }): CommandAnalysis;
 }
 
 /** Loads the shell parser (once per process) and returns an analyzer; analysing is synchronous. */
@@ -69,6 +71,7 @@ export async function loadAnalyzer(limits: Partial<AnalysisLimits> = {}): Promis
   return {
     analyzeArgv,
     analyzeScript,
+    analyzeStep: (step) => (step.shell === true ? analyzeScript(step.argv[0] ?? "") : analyzeArgv(step.argv)),
     analyzeTool: (tool) =>
       tool.kind === "shell" && tool.argv
         ? analyzeArgv(tool.argv)

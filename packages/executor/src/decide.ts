@@ -56,9 +56,7 @@ export async function decideToolCall(ctx: DecideContext, request: ToolExecutionR
 /** One analysis per step of an execution.start, in step order (a shell: true step's script is parsed). */
 export function stepAnalysis(analyzer: Analyzer, operation: WorkspaceOperationContract): CommandAnalysis[] {
   if (operation.artifact.kind !== "LocalAgentExecution") return [];
-  return (operation.artifact as LocalAgentExecution).steps.map((step) =>
-    step.shell === true ? analyzer.analyzeScript(step.argv[0] ?? "") : analyzer.analyzeArgv(step.argv),
-  );
+  return (operation.artifact as LocalAgentExecution).steps.map((step) => analyzer.analyzeStep(step));
 }
 
 export async function decideOperation(

@@ -52,7 +52,11 @@ _call_unknown contains u if {
 	some u in input.analysis.unknown
 }
 
-_summary(part) := argv.summary(part.argv) if count(part.argv) > 0
+# How a part is named in messages: its argv, with the program as written when it was a path.
+_summary(part) := argv.summary(array.concat([program], array.slice(part.argv, 1, count(part.argv)))) if {
+	count(part.argv) > 0
+	program := object.get(part, "path", part.argv[0])
+}
 
 _summary(part) := concat(" ", array.concat(
 	[sprintf("%s=...", [a.name]) | some a in part.assignments],
@@ -116,7 +120,12 @@ _rule := "read_only" if {
 	count(_parts) + count(_call_unknown) == 0
 }
 
-_part_rule(p) := "destructive_denied" if {
+_part_rule(p) := rule if {
+	rule := _risk_rule(p)
+} else := _grant_rule(p)
+
+# What a destructive, network, unknown or privileged part met.
+_risk_rule(p) := "destructive_denied" if {
 	p.class == "destructive"
 	_destructive_handling(p) != "approval"
 } else := "destructive_needs_approval" if {
@@ -128,7 +137,15 @@ _part_rule(p) := "destructive_denied" if {
 	p.class == "network"
 } else := "unknown_command" if {
 	p.class == "unknown"
-} else := "grant" if {
+} else := "privilege_denied" if {
+	command.privileged(p.part)
+	_config.commands.privilege.handling != "approval"
+} else := "privilege_needs_approval" if {
+	command.privileged(p.part)
+}
+
+# What a part without a blocking class met: a grant, the profile's allowance, or what it lacks.
+_grant_rule(p) := "grant" if {
 	p.class in {"mutating", "code_execution"}
 	count(_live_grants(p)) > 0
 } else := "code_execution_allowed" if {
@@ -136,6 +153,13 @@ _part_rule(p) := "destructive_denied" if {
 	_code_allowed(p)
 } else := "code_execution_needs_approval" if {
 	p.class == "code_execution"
+} else := "grant_revoked" if {
+	p.class == "mutating"
+	some grant in _matching_grants(p)
+	grant.revokedAt
+} else := "grant_expired" if {
+	p.class == "mutating"
+	count(_matching_grants(p)) > 0
 } else := "grant_missing" if {
 	p.class == "mutating"
 } else := "read_only"

@@ -120,7 +120,7 @@ _cases := {
 	"destructive by path is still destructive": {
 		"input": td.shell_input(["/usr/bin/rm", "-rf", "build"]),
 		"deny": set(),
-		"approval": {_reason("destructive_needs_approval", "rm -rf build is destructive and needs approval")},
+		"approval": {_reason("destructive_needs_approval", "/usr/bin/rm -rf build is destructive and needs approval")},
 	},
 	"force push after a refspec is denied by its flag": {
 		"input": td.shell_input(["git", "push", "origin", "main", "--force"]),
@@ -309,7 +309,7 @@ _cases := {
 	"a program outside the system directories runs code": {
 		"input": td.shell_input(["./ls", "-la"]),
 		"deny": set(),
-		"approval": {_reason("code_execution_needs_approval", "ls -la runs code (systemPaths); it needs a grant, the profile's allowance or approval")},
+		"approval": {_reason("code_execution_needs_approval", "./ls -la runs code (systemPaths); it needs a grant, the profile's allowance or approval")},
 	},
 	"a program in a system directory is itself": {
 		"input": td.shell_input(["/usr/bin/ls", "-la"]),
@@ -435,6 +435,26 @@ test_classification_code_execution_allowed if {
 		td.shell_input(["make"]),
 		{"profile": object.union(td.coder_profile, {"allowedCodeExecution": ["make"]})},
 	)
+}
+
+test_classification_dead_grants if {
+	tool_risk.classification.rule == "grant_revoked" with input as object.union(
+		td.shell_input(["git", "commit", "-m", "fix"]),
+		{"now": td.now, "grants": [object.union(td.commit_grant, td.revoked)]},
+	)
+	tool_risk.classification.rule == "grant_expired" with input as object.union(
+		td.shell_input(["git", "commit", "-m", "fix"]),
+		{"now": td.now, "grants": [object.union(td.commit_grant, td.expired)]},
+	)
+}
+
+test_classification_privilege_denied if {
+	tool_risk.classification.rule == "privilege_denied" with input as _one(["ls"], {"wrappers": [{"program": "sudo", "argv": ["sudo"]}]})
+		with data.workspace_ops.config as object.union(data.workspace_ops.config, {"commands": {"privilege": {"handling": "deny"}}})
+}
+
+test_classification_privilege_needs_approval if {
+	tool_risk.classification.rule == "privilege_needs_approval" with input as _one(["ls"], {"wrappers": [{"program": "sudo", "argv": ["sudo"]}]})
 }
 
 test_classification_network_needs_approval if {
