@@ -48,10 +48,16 @@ findings(part) := union({
 # METADATA
 # title: top
 # description: >-
-#   The deciding finding of a set: the most dangerous one, ties broken by source, entry and token
-#   (compared as tuples, so both evaluators pick the same).
-top(fs) := {"class": class_of(t[0]), "source": t[1], "entry": t[2], "token": t[3], "handling": t[4]} if {
-	t := max({[rank(f.class), f.source, f.entry, f.token, f.handling] | some f in fs})
+#   The deciding finding of a set: the most dangerous one; among equally dangerous ones the most
+#   specific source (a flag, argument or script before the program entry, the program before what
+#   surrounds it), then entry and token (compared as tuples, so both evaluators pick the same).
+top(fs) := {"class": class_of(t[0]), "source": t[2], "entry": t[3], "token": t[4], "handling": t[5]} if {
+	t := max({[rank(f.class), _specificity[f.source], f.source, f.entry, f.token, f.handling] | some f in fs})
+}
+
+_specificity := {
+	"flag": 9, "positional": 9, "argument": 9, "script": 9, "dynamic": 8, "program": 7, "path": 6,
+	"redirect": 5, "global_option": 4, "assignment": 3, "wrapper": 2, "analysis": 1,
 }
 
 # METADATA

@@ -107,9 +107,22 @@ _part_doc(i, p) := object.union(
 	{"program": p.part.program | p.part.program},
 )
 
-_deciding_part := min({i | some i, p in _parts; command.rank(p.class) == _max_rank})
+# The part that decided the call: among the parts whose own outcome is the most severe (deny, then
+# approval, then allow) the most dangerous, then the first. The class alone may not decide: a
+# mutating part without a grant denies while a destructive one only asks.
+_deciding_part := min({i |
+	some i, p in _parts
+	_outcome(p)[0] == _max_level
+	command.rank(p.class) == _max_rank_at_level
+})
 
-_rule := _part_rule(_parts[_deciding_part]) if _deciding_part >= 0
+_max_rank_at_level := max({command.rank(p.class) | some p in _parts; _outcome(p)[0] == _max_level})
+
+_max_level := max([_outcome(p)[0] | some p in _parts]) if count(_call_unknown) == 0
+
+_max_level := max(array.concat([1], [_outcome(p)[0] | some p in _parts])) if count(_call_unknown) > 0
+
+_rule := _outcome(_parts[_deciding_part])[1] if _deciding_part >= 0
 
 _rule := "unknown_command" if {
 	not _deciding_part
@@ -120,48 +133,56 @@ _rule := "read_only" if {
 	count(_parts) + count(_call_unknown) == 0
 }
 
-_part_rule(p) := rule if {
-	rule := _risk_rule(p)
-} else := _grant_rule(p)
+# [level, rule] of one part: 2 deny, 1 approval, 0 allow, with the rule it met.
+_outcome(p) := [2, rule] if {
+	rule := _deny_rule(p)
+} else := [1, rule] if {
+	rule := _approval_rule(p)
+} else := [0, _allow_rule(p)]
 
-# What a destructive, network, unknown or privileged part met.
-_risk_rule(p) := "destructive_denied" if {
-	p.class == "destructive"
+_deny_rule(p) := "destructive_denied" if {
+	_has(p, "destructive")
 	_destructive_handling(p) != "approval"
-} else := "destructive_needs_approval" if {
-	p.class == "destructive"
 } else := "network_denied" if {
-	p.class == "network"
+	_has(p, "network")
 	_network == "none"
-} else := "network_needs_approval" if {
-	p.class == "network"
-} else := "unknown_command" if {
-	p.class == "unknown"
 } else := "privilege_denied" if {
 	command.privileged(p.part)
 	_config.commands.privilege.handling != "approval"
-} else := "privilege_needs_approval" if {
-	command.privileged(p.part)
-}
-
-# What a part without a blocking class met: a grant, the profile's allowance, or what it lacks.
-_grant_rule(p) := "grant" if {
-	p.class in {"mutating", "code_execution"}
-	count(_live_grants(p)) > 0
-} else := "code_execution_allowed" if {
-	p.class == "code_execution"
-	_code_allowed(p)
-} else := "code_execution_needs_approval" if {
-	p.class == "code_execution"
+} else := "code_execution_denied" if {
+	_code_execution_unallowed(p)
+	_config.commands.codeExecution.handling != "approval"
 } else := "grant_revoked" if {
 	p.class == "mutating"
+	count(_live_grants(p)) == 0
 	some grant in _matching_grants(p)
 	grant.revokedAt
 } else := "grant_expired" if {
 	p.class == "mutating"
+	count(_live_grants(p)) == 0
 	count(_matching_grants(p)) > 0
 } else := "grant_missing" if {
 	p.class == "mutating"
+	count(_matching_grants(p)) == 0
+}
+
+_approval_rule(p) := "destructive_needs_approval" if {
+	_has(p, "destructive")
+} else := "network_needs_approval" if {
+	_has(p, "network")
+} else := "unknown_command" if {
+	_has(p, "unknown")
+} else := "privilege_needs_approval" if {
+	command.privileged(p.part)
+} else := "code_execution_needs_approval" if {
+	_code_execution_unallowed(p)
+}
+
+_allow_rule(p) := "grant" if {
+	p.class in {"mutating", "code_execution"}
+	count(_live_grants(p)) > 0
+} else := "code_execution_allowed" if {
+	p.class == "code_execution"
 } else := "read_only"
 
 _destructive_handling(p) := command.handling(p.findings, _config.destructive.toolExecution)

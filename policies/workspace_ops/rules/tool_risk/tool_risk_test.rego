@@ -416,6 +416,12 @@ test_classification if {
 	} with input as object.union(input_value, {"now": td.now})
 }
 
+test_classification_deny_decides_before_class if {
+	input_value := _script("rm -rf x; touch y", [_part(0, ["rm", "-rf", "x"], {}), _part(1, ["touch", "y"], {})])
+	c := tool_risk.classification with input as object.union(input_value, {"now": td.now})
+	[c.class, c.part, c.rule] == ["destructive", 1, "grant_missing"]
+}
+
 test_classification_rules if {
 	every args, rule in {
 		["ls"]: "read_only",
