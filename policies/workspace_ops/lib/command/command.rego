@@ -205,7 +205,7 @@ _abbreviations(entry, arg) := {name |
 } else := set()
 
 _cluster(arg) := {sprintf("-%s", [substring(arg, i, 1)]) | some i in numbers.range(1, count(arg) - 1)} if {
-	regex.match(`^-[A-Za-z0-9]{2,}`, arg)
+	regex.match(`^-[^-].`, arg)
 } else := set()
 
 _positional_findings(r) := {_finding(rule.class, "positional", concat(".", [r.path, "positionals"]), r.args[i], "") |
