@@ -20,7 +20,8 @@ export const rank: Record<RiskClass, number> = {
   destructive: 5,
 };
 
-export const argvOf = (command: Command): string[] => (typeof command === "string" ? ["bash", "-lc", command] : command);
+export const argvOf = (command: Command): string[] =>
+  typeof command === "string" ? ["bash", "-lc", command] : command;
 
 export async function classifier(): Promise<(command: Command) => Classified> {
   const loaded = await PolicyRuntime.load(defaultBundleDir);

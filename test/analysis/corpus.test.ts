@@ -23,10 +23,13 @@ describe("the command corpus", () => {
     expect(classify(command)).toMatchObject({ class: "read_only", decision: "allow", codes: [] });
   });
 
-  it.each(classified.map(([c, cls]) => [label(c), cls, c] as const))("classifies %s as %s", (_, cls, command) => {
-    const got = classify(command);
-    expect(got.class).toBe(cls);
-    // Without a grant, an approval or the profile's allowance nothing but read-only runs.
-    if (cls !== "read_only") expect(got.decision).not.toBe("allow");
-  });
+  it.each(classified.map(([c, cls]) => [label(c), cls, c] as const))(
+    "classifies %s as %s",
+    (_, cls, command) => {
+      const got = classify(command);
+      expect(got.class).toBe(cls);
+      // Without a grant, an approval or the profile's allowance nothing but read-only runs.
+      if (cls !== "read_only") expect(got.decision).not.toBe("allow");
+    },
+  );
 });

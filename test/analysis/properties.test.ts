@@ -60,7 +60,8 @@ describe("properties over the corpus", () => {
       const before = classify(command);
       for (const wrapper of wrappers) {
         const after = classify([...wrapper, ...argvOf(command)]);
-        if (rank[after.class] < rank[before.class]) lowered.push([wrapper, command, before.class, after.class]);
+        if (rank[after.class] < rank[before.class])
+          lowered.push([wrapper, command, before.class, after.class]);
         if ((wrapper[0] === "sudo" || wrapper[0] === "doas") && after.decision === "allow")
           lowered.push([wrapper, command, "allowed"]);
       }
@@ -69,15 +70,23 @@ describe("properties over the corpus", () => {
   });
 
   it("a script that does not parse is never read-only, nor is anything the analysis cannot know", () => {
-    const breakers = [(s: string) => `${s} &&`, (s: string) => `${s} |`, (s: string) => `${s} "`, (s: string) => `( ${s}`, (s: string) => `${s} )`, (s: string) => `if ${s}`];
+    const breakers = [
+      (s: string) => `${s} &&`,
+      (s: string) => `${s} |`,
+      (s: string) => `${s} "`,
+      (s: string) => `( ${s}`,
+      (s: string) => `${s} )`,
+      (s: string) => `if ${s}`,
+    ];
     const wrong: unknown[] = [];
     let unparsed = 0;
     for (const command of corpus) {
       for (const breakIt of breakers) {
         const got = classify(["bash", "-c", breakIt(scriptOf(command))]);
-        const parseError = [...got.analysis.unknown, ...got.analysis.parts.flatMap((p) => p.unknown ?? [])].some(
-          (u) => u.code === "parse_error",
-        );
+        const parseError = [
+          ...got.analysis.unknown,
+          ...got.analysis.parts.flatMap((p) => p.unknown ?? []),
+        ].some((u) => u.code === "parse_error");
         if (parseError) unparsed++;
         if (parseError && rank[got.class] < rank.unknown) wrong.push([breakIt(scriptOf(command)), got.class]);
       }

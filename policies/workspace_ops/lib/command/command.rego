@@ -35,7 +35,15 @@ class_of(n) := class if {
 #   analysis; entry is the data path that decided (for example
 #   "programs.git.subcommands.diff.flags.--output"); token is the word that matched; handling is
 #   the destructive handling the entry names ("" when it names none).
-findings(part) := union({
+findings(part) := _program_findings(part) if {
+	# Most parts are a program and its arguments, nothing around them.
+	not part.wrappers
+	not part.assignments
+	not part.globalOptions
+	not part.redirects
+	not part.path
+	not part.unknown
+} else := union({
 	_program_findings(part),
 	_wrapper_findings(part),
 	_assignment_findings(part),
@@ -204,8 +212,9 @@ _abbreviations(entry, arg) := {name |
 	not entry.flags[long] # an exact name is never an abbreviation (getopt_long)
 } else := set()
 
-_cluster(arg) := {sprintf("-%s", [substring(arg, i, 1)]) | some i in numbers.range(1, count(arg) - 1)} if {
-	regex.match(`^-[^-].`, arg)
+_cluster(arg) := {concat("", ["-", substring(arg, i, 1)]) | some i in numbers.range(1, count(arg) - 1)} if {
+	not startswith(arg, "--")
+	count(arg) > 2
 } else := set()
 
 _positional_findings(r) := {_finding(rule.class, "positional", concat(".", [r.path, "positionals"]), r.args[i], "") |

@@ -38,12 +38,23 @@ _analysed if {
 	input.analysis.argv == _tool.argv
 }
 
-# Per part (by index): the part, its findings, its deciding finding and its class.
-_parts[i] := {"part": part, "findings": fs, "top": top, "class": top.class, "command": _summary(part)} if {
+# Per part (by index), computed once: the part, its findings and their classes, its deciding finding
+# and class, how it is named, whether it is privileged, whether a live grant covers it, and its outcome.
+_parts[i] := object.union(with_grant, {"outcome": _outcome(with_grant)}) if {
 	_analysed
 	some i, part in input.analysis.parts
 	fs := command.findings(part)
 	top := command.top(fs)
+	facts := {
+		"part": part,
+		"findings": fs,
+		"classes": {f.class | some f in fs},
+		"top": top,
+		"class": top.class,
+		"command": _summary(part),
+		"privileged": _privileged(part),
+	}
+	with_grant := object.union(facts, {"granted": count(_live_grants(facts)) > 0})
 }
 
 # What the analysis could not know about the call as a whole (a parse error, a bound exceeded).
@@ -112,17 +123,17 @@ _part_doc(i, p) := object.union(
 # mutating part without a grant denies while a destructive one only asks.
 _deciding_part := min({i |
 	some i, p in _parts
-	_outcome(p)[0] == _max_level
+	p.outcome[0] == _max_level
 	command.rank(p.class) == _max_rank_at_level
 })
 
-_max_rank_at_level := max({command.rank(p.class) | some p in _parts; _outcome(p)[0] == _max_level})
+_max_rank_at_level := max({command.rank(p.class) | some p in _parts; p.outcome[0] == _max_level})
 
-_max_level := max([_outcome(p)[0] | some p in _parts]) if count(_call_unknown) == 0
+_max_level := max([p.outcome[0] | some p in _parts]) if count(_call_unknown) == 0
 
-_max_level := max(array.concat([1], [_outcome(p)[0] | some p in _parts])) if count(_call_unknown) > 0
+_max_level := max(array.concat([1], [p.outcome[0] | some p in _parts])) if count(_call_unknown) > 0
 
-_rule := _outcome(_parts[_deciding_part])[1] if _deciding_part >= 0
+_rule := _parts[_deciding_part].outcome[1] if _deciding_part >= 0
 
 _rule := "unknown_command" if {
 	not _deciding_part
@@ -147,19 +158,19 @@ _deny_rule(p) := "destructive_denied" if {
 	_has(p, "network")
 	_network == "none"
 } else := "privilege_denied" if {
-	command.privileged(p.part)
+	p.privileged
 	_config.commands.privilege.handling != "approval"
 } else := "code_execution_denied" if {
 	_code_execution_unallowed(p)
 	_config.commands.codeExecution.handling != "approval"
 } else := "grant_revoked" if {
 	p.class == "mutating"
-	count(_live_grants(p)) == 0
+	not p.granted
 	some grant in _matching_grants(p)
 	grant.revokedAt
 } else := "grant_expired" if {
 	p.class == "mutating"
-	count(_live_grants(p)) == 0
+	not p.granted
 	count(_matching_grants(p)) > 0
 } else := "grant_missing" if {
 	p.class == "mutating"
@@ -173,24 +184,25 @@ _approval_rule(p) := "destructive_needs_approval" if {
 } else := "unknown_command" if {
 	_has(p, "unknown")
 } else := "privilege_needs_approval" if {
-	command.privileged(p.part)
+	p.privileged
 } else := "code_execution_needs_approval" if {
 	_code_execution_unallowed(p)
 }
 
 _allow_rule(p) := "grant" if {
 	p.class in {"mutating", "code_execution"}
-	count(_live_grants(p)) > 0
+	p.granted
 } else := "code_execution_allowed" if {
 	p.class == "code_execution"
 } else := "read_only"
 
 _destructive_handling(p) := command.handling(p.findings, _config.destructive.toolExecution)
 
-_has(p, class) if {
-	some f in p.findings
-	f.class == class
-}
+_has(p, class) if class in p.classes
+
+_privileged(part) if command.privileged(part)
+
+else := false
 
 # METADATA
 # title: Analysis missing
@@ -323,7 +335,7 @@ deny contains reason.make(rego.metadata.chain(), [p.command, p.top.entry]) if {
 deny contains reason.make(rego.metadata.chain(), [p.command]) if {
 	_config.commands.privilege.handling != "approval"
 	some p in _parts
-	command.privileged(p.part)
+	p.privileged
 }
 
 # METADATA
@@ -405,12 +417,12 @@ approval contains reason.make(rego.metadata.chain(), [p.command, p.top.entry]) i
 approval contains reason.make(rego.metadata.chain(), [p.command]) if {
 	_config.commands.privilege.handling == "approval"
 	some p in _parts
-	command.privileged(p.part)
+	p.privileged
 }
 
 _code_execution_unallowed(p) if {
 	p.class == "code_execution"
-	count(_live_grants(p)) == 0
+	not p.granted
 	not _code_allowed(p)
 }
 
