@@ -42,6 +42,8 @@ const expectedNames = [
   "gate overhead per call p99, validate + decide + audit append, fsync on (lower is better)",
   "governed exec of /bin/true p50, fsync on (as shipped) (lower is better)",
   "governed exec of /bin/true p50, fsync off (lower is better)",
+  "analysis + decision p50, 200-character compound shell string vs plain argv (lower is better)",
+  "decision p50, plain argv, analysis + per-program lookup vs main's pattern scan (lower is better)",
 ];
 
 describe("bench harness (--quick)", () => {
@@ -94,9 +96,14 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: contracts, policy and executor", () => {
+  it("reports every suite's figures: analysis, contracts, policy and executor", () => {
     const list = figures as { suite: string; name: string }[];
-    expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(["contracts", "executor", "policy"]);
+    expect([...new Set(list.map((f) => f.suite))].sort()).toEqual([
+      "analysis",
+      "contracts",
+      "executor",
+      "policy",
+    ]);
     expect(list.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));
   });
 
