@@ -1,6 +1,7 @@
 // Analysis + the compiled policy, the way the executor decides a shell call (no profile, no grants).
 import { type Analyzer, type CommandAnalysis, loadAnalyzer } from "@workspace-ops/analysis";
 import { defaultBundleDir, PolicyRuntime } from "@workspace-ops/policy";
+import { T0, toolCall } from "../../packages/executor/dist/testing/payloads.js";
 import type { Command, RiskClass } from "./corpus.js";
 
 export interface Classified {
@@ -30,27 +31,10 @@ export async function classifier(): Promise<(command: Command) => Classified> {
   const analyzer: Analyzer = await loadAnalyzer();
   return (command) => {
     const argv = argvOf(command);
-    const request = {
-      kind: "ToolExecutionRequest",
-      apiVersion: "workspace-ops.dev/v1",
-      toolExecutionId: "texec-corpus",
-      requestedAt: "2026-11-21T12:00:00Z",
-      context: {
-        organizationId: "org-acme",
-        workspaceId: "ws-demo",
-        sessionId: "sess-1",
-        agentRunId: "run-1",
-        agentRunStepId: "step-1",
-        actor: { type: "agent", id: "agent-coder-1" },
-        surface: "cli",
-        cwd: ".",
-      },
-      tool: { kind: "shell", name: "command", argv },
-      correlation: { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
-    };
+    const request = toolCall(argv, { id: "texec-corpus" });
     const analysis = analyzer.analyzeArgv(argv);
     const evaluation = policy.evaluate("workspace_ops/tool_execution/decision", {
-      now: "2026-11-21T12:00:00Z",
+      now: T0,
       request,
       analysis,
     });

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 import { describeClassification } from "./classification.js";
+import { principalSchema } from "./executor-shared.js";
 import { EvalExit } from "./policy.js";
 
 export const explainUsage = `Usage: wsops explain [options] -- ARGV...
@@ -33,14 +34,6 @@ Exit codes: 0 allow, 1 deny, 3 approval_required, 4 no decision (bundle refused,
 malformed result), 2 usage error.
 `;
 
-const principal = z
-  .string()
-  .regex(/^(user|agent|service):[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { error: "must be TYPE:ID" })
-  .transform((s) => ({
-    type: s.slice(0, s.indexOf(":")) as "user" | "agent" | "service",
-    id: s.slice(s.indexOf(":") + 1),
-  }));
-
 export async function explainCommand(argv: string[], io: Io): Promise<number> {
   const dash = argv.indexOf("--");
   const flags = dash === -1 ? argv : argv.slice(0, dash);
@@ -57,7 +50,7 @@ export async function explainCommand(argv: string[], io: Io): Promise<number> {
     z.object({
       shell: z.string().optional(),
       profile: z.string().optional(),
-      actor: principal.optional(),
+      actor: principalSchema.optional(),
       bundle: z.string().optional(),
       json: z.boolean().optional(),
     }),
