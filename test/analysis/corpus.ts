@@ -654,13 +654,16 @@ export const classified: [Command, RiskClass][] = [
   ['eval "$CMD"', U],
   ["eval ls", U],
   ["$CMD", U],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
   ["${CMD} -rf x", U],
   ['"$SHELL" -c ls', U],
   ["f() { rm -rf /; }; f", U],
   ["case x in x) ls;; esac", U],
   ["((i++))", U],
   ["echo $((1+2))", U],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
   ["echo ${x@P}", U],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
   ["echo ${a[$(id)]}", U],
   ["a[0]=1", U],
   ["ls &&", U],

@@ -68,7 +68,10 @@ describe("wsops explain", () => {
     [[], "wsops explain: give either -- ARGV... or --shell 'STRING'"],
     [["--shell", "ls", "--", "ls"], "wsops explain: give either -- ARGV... or --shell 'STRING'"],
     [["ls"], "wsops explain: unexpected ls: put the command after --"],
-    [["--actor", "robot", "--", "ls"], "wsops explain: --actor: must be TYPE:ID with TYPE user, agent or service"],
+    [
+      ["--actor", "robot", "--", "ls"],
+      "wsops explain: --actor: must be TYPE:ID with TYPE user, agent or service",
+    ],
   ])("exits 2 on a usage error: %j", (args, message) => {
     const { code, stderr } = wsops(["explain", ...args]);
     expect(code).toBe(2);

@@ -25,7 +25,12 @@ function analysed(input) {
     return placeAfter(input, "request", "analysis", analyzer.analyzeArgv(tool.argv));
   const artifact = input.operation?.artifact;
   if (artifact?.kind === "LocalAgentExecution" && Array.isArray(artifact.steps))
-    return placeAfter(input, "operation", "stepAnalysis", artifact.steps.map((s) => analyzer.analyzeStep(s)));
+    return placeAfter(
+      input,
+      "operation",
+      "stepAnalysis",
+      artifact.steps.map((s) => analyzer.analyzeStep(s)),
+    );
   return input;
 }
 
@@ -41,7 +46,9 @@ function placeAfter(object, after, key, value) {
 
 const stale = [];
 for (const entrypoint of ["tool_execution", "operation"]) {
-  for (const file of readdirSync(join(fixturesDir, entrypoint)).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(join(fixturesDir, entrypoint))
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const path = join(fixturesDir, entrypoint, file);
     const fixture = JSON.parse(readFileSync(path, "utf8"));
     if (String(fixture.description).startsWith("Hand-written analysis")) continue;
@@ -52,7 +59,11 @@ for (const entrypoint of ["tool_execution", "operation"]) {
   }
 }
 if (check && stale.length) {
-  console.error(`policy-fixtures: the analysis of ${stale.join(", ")} is stale: run node tools/policy/fixture-analysis.mjs`);
+  console.error(
+    `policy-fixtures: the analysis of ${stale.join(", ")} is stale: run node tools/policy/fixture-analysis.mjs`,
+  );
   process.exit(1);
 }
-console.log(`policy-fixtures: ${stale.length ? (check ? "stale" : `wrote ${stale.length} analyses`) : "analyses up to date"}`);
+console.log(
+  `policy-fixtures: ${stale.length ? (check ? "stale" : `wrote ${stale.length} analyses`) : "analyses up to date"}`,
+);

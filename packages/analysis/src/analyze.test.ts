@@ -170,6 +170,7 @@ describe("a shell script", () => {
         "ls",
         "$HOME",
         "$x",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
         "${y}",
         "*.md",
         "a?c",
@@ -239,6 +240,7 @@ describe("a shell script", () => {
     ["echo `id`", "command_substitution", "`id`"],
     ["cat <(ls)", "process_substitution", "<(ls)"],
     ["echo $((1+2))", "arithmetic", "$((1+2))"],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
     ["echo ${x@P}", "expansion", "${x@P}"],
     ["a[0]=1", "arithmetic", "a[0]=1"],
     ["$CMD -rf x", "dynamic_program", "$CMD"],
