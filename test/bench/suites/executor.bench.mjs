@@ -2,8 +2,9 @@
 // @workspace-ops/executor: what governing a tool call costs, against starting the process bare.
 //
 // Gate overhead: per call, what the executor's gate adds in front of a command — validate the
-// ToolExecutionRequest, decide (PolicyRuntime.evaluate on workspace_ops/tool_execution/decision with
-// the input the executor builds when no profile or grant exists: { now, grants: [], request }) and one
+// ToolExecutionRequest, analyse and decide (the command analysis, then PolicyRuntime.evaluate on
+// workspace_ops/tool_execution/decision with the input the executor builds when no profile or grant
+// exists: { now, grants: [], request, analysis }) and one
 // audit append (openAuditLog(dir, { fsync })) of the decision record — p50 and p99, with fsync off and
 // on. Its goal is in milliseconds (p99 ≤ 1 ms without fsync); the anchor is the p50 of a bare
 // child_process.spawn('/bin/true') measured in the same rounds, so the ratio says what fraction of a
@@ -92,6 +93,7 @@ export async function run(ctx) {
   const { Executor, openAuditLog } = await load("@workspace-ops/executor");
   const { validate } = await load("@workspace-ops/contracts");
   const { PolicyRuntime, defaultBundleDir } = await load("@workspace-ops/policy");
+  const analyzer = await (await load("@workspace-ops/analysis")).loadAnalyzer();
 
   const plan = ctx.quick
     ? {
@@ -133,7 +135,13 @@ export async function run(ctx) {
       if (!checked.ok) throw new Error(`request invalid: ${checked.errors[0]?.message}`);
       const request = checked.value;
       const t1 = performance.now();
-      const evaluation = policy.evaluate(entrypoint, { now: new Date().toISOString(), grants: [], request });
+      const analysis = analyzer.analyzeTool(request.tool);
+      const evaluation = policy.evaluate(entrypoint, {
+        now: new Date().toISOString(),
+        grants: [],
+        request,
+        analysis,
+      });
       if (!evaluation.ok || evaluation.decision.decision !== "allow") {
         throw new Error(`/bin/true was not allowed: ${JSON.stringify(evaluation)}`);
       }
@@ -182,7 +190,7 @@ export async function run(ctx) {
       const p99 = percentile(xs, 0.99);
       const part = (/** @type {number[]} */ ys) => `${fmt(median(ys))}/${fmt(percentile(ys, 0.99))}`;
       const split =
-        `parts p50/p99: validate ${part(parts[which].validate)} ms, decide ${part(parts[which].decide)} ms, ` +
+        `parts p50/p99: validate ${part(parts[which].validate)} ms, analyse + decide ${part(parts[which].decide)} ms, ` +
         `audit append ${part(parts[which].append)} ms`;
       const common =
         `${xs.length} calls pooled over ${g.rounds} interleaved rounds with ${gs.spawn?.length} bare spawns; ` +
