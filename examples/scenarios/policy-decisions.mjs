@@ -1,4 +1,7 @@
-// Scenario 2: the shipped policy bundle decides three tool calls: allowed, denied, approval required.
+// Scenario 2: the shipped policy bundle decides three tool calls (allowed, denied, approval required),
+// each analysed first as the executor does, then explains one compound shell command part by part.
+import { loadAnalyzer } from "@workspace-ops/analysis";
+import { explainToolCall } from "@workspace-ops/executor";
 import { PolicyRuntime } from "@workspace-ops/policy";
 
 const request = (argv) => ({
@@ -25,6 +28,7 @@ export async function policyScenario() {
   const loaded = await PolicyRuntime.load();
   if (!loaded.ok) return [`policy bundle: ${loaded.error.code}: ${loaded.error.message}`];
   const runtime = loaded.runtime;
+  const analyzer = await loadAnalyzer();
   const problems = [];
   const cases = [
     [["git", "status"], "allow"],
@@ -34,6 +38,7 @@ export async function policyScenario() {
   for (const [argv, expected] of cases) {
     const result = runtime.evaluate("workspace_ops/tool_execution/decision", {
       request: request(argv),
+      analysis: analyzer.analyzeArgv(argv),
       now: "2026-11-21T12:00:00Z",
       grants: [],
     });
@@ -49,5 +54,28 @@ export async function policyScenario() {
   console.log(
     `\n  bundle ${runtime.revision}; each decision carries a record (decisionId, input digest, duration)`,
   );
+  problems.push(...explainCompound(runtime, analyzer));
   return problems;
+}
+
+/** One compound command explained, as `wsops explain --shell '…'` prints it. */
+function explainCompound(policy, analyzer) {
+  const script = "npm test 2>&1 | tail -n 20 && git -C packages/app diff --stat > /dev/null; rm -rf dist";
+  console.log(`\n  explained: bash -lc '${script}'`);
+  const { analysis, evaluation } = explainToolCall({ argv: ["bash", "-lc", script], policy, analyzer });
+  if (!evaluation.ok) return [`explain: no decision (${evaluation.error.code})`];
+  const { decision, reasons, classification } = evaluation.decision;
+  for (const part of analysis.parts) {
+    const c = classification?.parts.find((x) => x.index === part.index);
+    console.log(`    [${part.index}] ${part.argv.join(" ").padEnd(30)} ${c?.class.padEnd(15)} ${c?.entry}`);
+  }
+  console.log(
+    `    joined by ${analysis.operators.join(" ")} — the call is ${classification?.class}, decided by part ${classification?.part}`,
+  );
+  console.log(`    ${decision}: ${reasons.map((r) => r.code).join(", ")}`);
+  const expected = ["approval_required", "destructive", 3];
+  const got = [decision, classification?.class, classification?.part];
+  return JSON.stringify(got) === JSON.stringify(expected)
+    ? []
+    : [`explain: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`];
 }

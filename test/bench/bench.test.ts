@@ -58,6 +58,8 @@ const expectedNames = [
         "approval wake-up across processes, PostgreSQL (LISTEN/NOTIFY), p50 (lower is better)",
       ]
     : []),
+  "analysis + decision p50, 200-character compound shell string vs plain argv (lower is better)",
+  "decision p50, plain argv, analysis + per-program lookup vs main's pattern scan (lower is better)",
 ];
 
 describe("bench harness (--quick)", () => {
@@ -110,10 +112,11 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: contracts, policy, executor, startup (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, startup (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
+        "analysis",
         "contracts",
         "executor",
         "policy",

@@ -64,6 +64,30 @@ const pendingApproval = (dir: string) =>
   inStore(dir, async (store) => (await store.listApprovals({ state: "pending" }))[0]?.approvalRequestId);
 
 describe("wsops exec", () => {
+  it("shows the analysis and the decision's provenance in wsops logs and status", () => {
+    const dir = workspace();
+    const ran = wsops(
+      ["exec", "--json", "--sandbox", "process", "--", "bash", "-lc", "cat notes.txt | wc -l"],
+      {
+        cwd: dir,
+      },
+    );
+    expect(ran.code).toBe(0);
+    const id = JSON.parse(ran.stdout).toolExecutionId as string;
+    const logs = wsops(["logs", id], { cwd: dir });
+    expect(logs.code).toBe(0);
+    const lines = logs.stdout.split("\n").map((l) => l.replace(/^\S+\s+/, ""));
+    expect(lines.slice(0, 3)).toEqual([
+      expect.stringMatching(/^request\s+\{/),
+      "analysis             [0] cat notes.txt [1] wc -l",
+      "decision             allow [] class read_only; read_only; decided by part 0 cat: programs.cat",
+    ]);
+    const status = wsops(["status", id], { cwd: dir });
+    expect(status.stdout).toBe(
+      `${id}: tool_execution succeeded\n  decision: allow (class read_only; read_only; decided by part 0 cat: programs.cat)\n`,
+    );
+  });
+
   it("works bare, with documented defaults, and passes the command's own exit code", () => {
     const dir = workspace();
     expect(wsops(["exec", "--", "cat", "notes.txt"], { cwd: dir })).toMatchObject({

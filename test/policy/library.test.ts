@@ -1,5 +1,6 @@
 // The Rego library as CI sees it: opa test with coverage ≥ 90%, and every decision fixture agreeing
 // three ways — the fixture's expected decision, OPA's Go evaluator, and the WASM runtime.
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { checkPolicies, findOpa, type PolicyTestReport } from "@workspace-ops/policy/authoring";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -50,5 +51,13 @@ describe("the policy library", () => {
         wasm: f.wasm,
       }));
     expect(disagreements).toEqual([]);
+  });
+
+  it("gives the fixtures the command analysis the analyzer computes (tools/policy/fixture-analysis.mjs --check)", () => {
+    const run = spawnSync(process.execPath, [join(root, "tools/policy/fixture-analysis.mjs"), "--check"], {
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
   });
 });

@@ -108,13 +108,26 @@ const inputs = {
     description: "Input of workspace_ops/tool_execution/decision.",
     type: "object",
     required: ["request"],
-    properties: { request: contract("ToolExecutionRequest"), ...state },
+    properties: {
+      request: contract("ToolExecutionRequest"),
+      analysis: contract("CommandAnalysis"),
+      ...state,
+    },
   },
   operation_input: {
     description: "Input of workspace_ops/operation/decision.",
     type: "object",
     required: ["operation", "actor"],
-    properties: { operation: contract("WorkspaceOperationContract"), actor: principal, ...state },
+    properties: {
+      operation: contract("WorkspaceOperationContract"),
+      actor: principal,
+      stepAnalysis: {
+        type: "array",
+        description: "The CommandAnalysis of each step of an execution.start, in step order.",
+        items: contract("CommandAnalysis"),
+      },
+      ...state,
+    },
   },
   approval_input: {
     description: "Input of workspace_ops/approval/decision.",

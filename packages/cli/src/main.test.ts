@@ -38,7 +38,8 @@ describe("main", () => {
     expect(out.stderr.split("\n")[0]).toBe('wsops: unknown command "nope"');
   });
 
-  it("prints a command's own help", async () => {
+  // The first import of the compiled validators takes seconds on a busy 2-core machine.
+  it("prints a command's own help", { timeout: 30_000 }, async () => {
     const { io, out } = memoryIo();
     expect(await main(["validate", "--help"], io)).toBe(0);
     expect(out.stdout.split("\n")[0]).toBe(

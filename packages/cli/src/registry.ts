@@ -33,6 +33,13 @@ export const commands: Record<string, CommandEntry> = {
       return { run: m.policyCommand, usage: m.policyUsage };
     },
   },
+  explain: {
+    summary: "show how a command is parsed, classified and decided, without running it",
+    load: async () => {
+      const m = await import("./commands/explain.js");
+      return { run: m.explainCommand, usage: m.explainUsage };
+    },
+  },
   exec: {
     summary: "run one governed tool call (a pre-tool-use hook)",
     load: async () => {

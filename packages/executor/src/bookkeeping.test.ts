@@ -60,7 +60,7 @@ describe("the executor's bookkeeping", () => {
     const calls = spy(executor);
     const outcome = await executor.exec(request);
     expect(outcome).toMatchObject({ kind: "finished", result: { outcome: "succeeded" } });
-    const before = ["request", "decision", "transition", "event"];
+    const before = ["request", "analysis", "decision", "transition", "event"];
     const after = ["transition", "event", "result"];
     // The cancel watcher looks at the call's stream while the command runs: leave its reads aside.
     expect(calls.filter((c) => !(Array.isArray(c) && c[1] === id))).toEqual([
@@ -92,7 +92,7 @@ describe("the executor's bookkeeping", () => {
     expect(audited.map((record) => record.type)).toEqual([...before, ...after]);
     expect(audited[0]?.data).toEqual({ mode: "governed", kind: "ToolExecutionRequest" });
     expect(events.map((e) => e.data.state)).toEqual(["running", "succeeded"]);
-    expect(await store.stream(id)).toMatchObject({ kind: "tool_execution", state: "succeeded", lastSeq: 7 });
+    expect(await store.stream(id)).toMatchObject({ kind: "tool_execution", state: "succeeded", lastSeq: 8 });
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
     await executor.close();
   });
@@ -116,7 +116,7 @@ describe("the executor's bookkeeping", () => {
     const request = toolCall(["curl", "https://example.com"]);
     const calls = spy(executor);
     expect(await executor.exec(request)).toMatchObject({ result: { outcome: "denied" } });
-    const records = ["request", "decision", "transition", "result", "event"];
+    const records = ["request", "analysis", "decision", "transition", "result", "event"];
     expect(calls.filter((c) => !Array.isArray(c))).toEqual([
       {
         appends: [
@@ -182,6 +182,7 @@ describe("the executor's bookkeeping", () => {
     const records = await first.executor.records(request.toolExecutionId);
     expect(records.map((r) => r.type)).toEqual([
       "request",
+      "analysis",
       "decision",
       "transition",
       "event",
@@ -243,6 +244,7 @@ describe("the executor's bookkeeping", () => {
     expect(await running).toMatchObject({ kind: "finished", result: { outcome: "cancelled" } });
     expect((await executor.records(request.toolExecutionId)).map((r) => r.type)).toEqual([
       "request",
+      "analysis",
       "decision",
       "transition",
       "event",

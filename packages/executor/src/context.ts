@@ -1,4 +1,5 @@
 // What every pipeline step shares: the store, the policy, the clock and the sinks.
+import type { Analyzer } from "@workspace-ops/analysis";
 import type { ApprovalRequest, OperationLifecycleEvent, Principal } from "@workspace-ops/contracts";
 import type { PolicyError, PolicyRuntime } from "@workspace-ops/policy";
 import type {
@@ -24,6 +25,10 @@ export interface ExecutorContext {
   durability: Durability;
   /** Loaded on first use; a bundle that cannot load is an `unavailable` outcome, not a crash. */
   policy: () => Promise<{ ok: true; runtime: PolicyRuntime } | { ok: false; error: PolicyError }>;
+  /** The command analyzer (loads the shell parser on first use); a failed load is `unavailable` too. */
+  analyzer: () => Promise<
+    { ok: true; analyzer: Analyzer } | { ok: false; error: { code: string; message: string } }
+  >;
   now: () => Date;
   sinks: EventSink[];
   sandbox: { backend: "process" | "bubblewrap" | "auto"; required: boolean };

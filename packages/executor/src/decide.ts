@@ -1,8 +1,11 @@
 // Asking the policy: build the entrypoint's input from the request and the governance state, evaluate,
 // and turn the result into a ToolExecutionDecision record (validated against its contract).
+import type { Analyzer } from "@workspace-ops/analysis";
 import {
   type ApprovalRequest,
   type ApprovalResolution,
+  type CommandAnalysis,
+  type LocalAgentExecution,
   type Principal,
   type ToolExecutionDecision,
   type ToolExecutionRequest,
@@ -17,6 +20,7 @@ import { newId } from "./ids.js";
 
 export interface DecideContext {
   policy: PolicyRuntime;
+  analyzer: Analyzer;
   store: Store;
   governance: GovernanceState;
   now: Date;
@@ -37,9 +41,22 @@ async function stateInput(ctx: DecideContext, profileId: string | undefined) {
   return input;
 }
 
-export async function decideToolCall(ctx: DecideContext, request: ToolExecutionRequest): Promise<Evaluation> {
-  const input = { ...(await stateInput(ctx, request.profileId)), request };
-  return ctx.policy.evaluate("workspace_ops/tool_execution/decision", input);
+/** An evaluation and the command analysis the policy saw (the executor's own, never the caller's). */
+export type Analysed = Evaluation & { analysis?: CommandAnalysis };
+
+export async function decideToolCall(ctx: DecideContext, request: ToolExecutionRequest): Promise<Analysed> {
+  const analysis = request.tool.kind === "shell" ? ctx.analyzer.analyzeTool(request.tool) : undefined;
+  const input = { ...(await stateInput(ctx, request.profileId)), request, ...(analysis ? { analysis } : {}) };
+  return {
+    ...ctx.policy.evaluate("workspace_ops/tool_execution/decision", input),
+    ...(analysis ? { analysis } : {}),
+  };
+}
+
+/** One analysis per step of an execution.start, in step order (a shell: true step's script is parsed). */
+export function stepAnalysis(analyzer: Analyzer, operation: WorkspaceOperationContract): CommandAnalysis[] {
+  if (operation.artifact.kind !== "LocalAgentExecution") return [];
+  return (operation.artifact as LocalAgentExecution).steps.map((step) => analyzer.analyzeStep(step));
 }
 
 export async function decideOperation(
@@ -47,7 +64,13 @@ export async function decideOperation(
   operation: WorkspaceOperationContract,
   actor: Principal,
 ): Promise<Evaluation> {
-  const input = { ...(await stateInput(ctx, undefined)), operation, actor };
+  const steps = stepAnalysis(ctx.analyzer, operation);
+  const input = {
+    ...(await stateInput(ctx, undefined)),
+    operation,
+    actor,
+    ...(steps.length ? { stepAnalysis: steps } : {}),
+  };
   return ctx.policy.evaluate("workspace_ops/operation/decision", input);
 }
 
@@ -81,6 +104,7 @@ export function decisionRecord(
     inputDigest: record.inputDigest,
     durationMs: record.durationMs,
     traceparent,
+    ...(decision.classification ? { classification: decision.classification } : {}),
   };
   const checked = validate("ToolExecutionDecision", value);
   if (!checked.ok) {
@@ -97,13 +121,15 @@ export class MalformedDecision extends Error {
 export type Reason = Decision["reasons"][number];
 
 /** The reason the executor gives when the policy could not decide. */
-export const unavailableReason = (error: PolicyError): Reason => ({
+export const unavailableReason = (error: { code: string; message: string }): Reason => ({
   code: error.code,
   message: error.message.slice(0, 4096),
   policy: "executor",
 });
 
-export type Decided = { ok: true; decision: ToolExecutionDecision } | { ok: false; reason: Reason };
+export type Decided =
+  | { ok: true; decision: ToolExecutionDecision; analysis?: CommandAnalysis }
+  | { ok: false; reason: Reason };
 
 /**
  * Loads the policy, evaluates it over the governance state and returns the decision record. Every
@@ -113,15 +139,26 @@ export async function decideRecorded(
   ctx: ExecutorContext,
   subjectId: string,
   traceparent: string,
-  evaluate: (decide: DecideContext) => Promise<Evaluation>,
+  evaluate: (decide: DecideContext) => Promise<Analysed>,
 ): Promise<Decided> {
   const policy = await ctx.policy();
   if (!policy.ok) return { ok: false, reason: unavailableReason(policy.error) };
+  const analyzer = await ctx.analyzer();
+  if (!analyzer.ok) return { ok: false, reason: unavailableReason(analyzer.error) };
   const governance = await readGovernance(ctx.store);
-  const evaluation = await evaluate({ policy: policy.runtime, store: ctx.store, governance, now: ctx.now() });
+  const evaluation = await evaluate({
+    policy: policy.runtime,
+    analyzer: analyzer.analyzer,
+    store: ctx.store,
+    governance,
+    now: ctx.now(),
+  });
   if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
   try {
-    return { ok: true, decision: decisionRecord(evaluation, subjectId, traceparent) };
+    const decision = decisionRecord(evaluation, subjectId, traceparent);
+    return evaluation.analysis
+      ? { ok: true, decision, analysis: evaluation.analysis }
+      : { ok: true, decision };
   } catch (error) {
     if (!(error instanceof MalformedDecision)) throw error;
     return {

@@ -51,6 +51,7 @@ describe("tool calls in governed mode", () => {
     ]);
     expect((await executor.records(result.toolExecutionId)).map((r) => r.type)).toEqual([
       "request",
+      "analysis",
       "decision",
       "transition",
       "event",
@@ -61,6 +62,66 @@ describe("tool calls in governed mode", () => {
     expect(await executor.context.store.verifyAudit()).toMatchObject({ ok: true });
     expect(join(stateDir, "state.db")).toBe(executor.context.store.location);
     await executor.close();
+  });
+
+  it("analyses a shell string, records the analysis and the decision's classification, and runs it", async () => {
+    const { executor } = await open();
+    const request = toolCall(["bash", "-lc", "cat notes.txt | wc -l && pwd > /dev/null"]);
+    const { result } = finished(await executor.exec(request));
+    expect(result).toMatchObject({ outcome: "succeeded", output: { stdout: { preview: "1\n" } } });
+    const records = await executor.records(request.toolExecutionId);
+    const analysis = records.find((r) => r.type === "analysis")?.data;
+    expect(validate("CommandAnalysis", analysis).ok).toBe(true);
+    expect(analysis).toMatchObject({
+      source: "argv",
+      argv: request.tool.argv,
+      operators: ["|", "&&"],
+      parts: [
+        { index: 0, program: "cat", argv: ["cat", "notes.txt"], via: ["bash -lc"] },
+        { index: 1, program: "wc", argv: ["wc", "-l"] },
+        { index: 2, program: "pwd", redirects: [{ op: ">", kind: "write", target: "/dev/null" }] },
+      ],
+    });
+    expect(records.find((r) => r.type === "decision")?.data).toMatchObject({
+      decision: "allow",
+      classification: { class: "read_only", rule: "read_only", part: 0 },
+    });
+  });
+
+  it("classifies every part of a shell string: a write redirection needs a grant, and nothing runs", async () => {
+    const { executor, workspaceRoot } = await open();
+    const request = toolCall(["bash", "-lc", "ls && echo pwned > notes.txt"]);
+    const { result } = finished(await executor.exec(request));
+    expect(result).toMatchObject({
+      outcome: "denied",
+      reasons: [
+        {
+          code: "grant_missing",
+          message: "agent agent-coder-1 holds no grant for echo pwned",
+          policy: "workspace_ops.rules.tool_risk",
+        },
+      ],
+    });
+    expect(readFileSync(join(workspaceRoot, "notes.txt"), "utf8")).toBe("hello\n");
+    const status = await executor.status(request.toolExecutionId);
+    expect(status?.decision).toMatchObject({
+      classification: {
+        class: "mutating",
+        part: 1,
+        rule: "grant_missing",
+        parts: [
+          { index: 0, program: "ls", class: "read_only" },
+          {
+            index: 1,
+            program: "echo",
+            class: "mutating",
+            source: "redirect",
+            entry: "redirects",
+            token: ">notes.txt",
+          },
+        ],
+      },
+    });
   });
 
   it("persists the request verbatim", async () => {

@@ -1,5 +1,6 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { resolve } from "node:path";
+import { loadAnalyzer } from "@workspace-ops/analysis";
 import { type Principal, type UsageRecord, validate } from "@workspace-ops/contracts";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
@@ -78,6 +79,7 @@ export class Executor {
         ? options.store
         : await openStore({ url: options.store, stateDir, durability });
     let policy: ReturnType<ExecutorContext["policy"]> | undefined;
+    let analyzer: ReturnType<ExecutorContext["analyzer"]> | undefined;
     const context: ExecutorContext = {
       workspaceRoot,
       stateDir,
@@ -90,6 +92,19 @@ export class Executor {
           PolicyRuntime.load(options.bundleDir ?? defaultBundleDir),
         );
         return policy;
+      },
+      analyzer: () => {
+        analyzer ??= loadAnalyzer().then(
+          (loaded) => ({ ok: true as const, analyzer: loaded }),
+          (error: unknown) => ({
+            ok: false as const,
+            error: {
+              code: "analysis_unavailable",
+              message: `the shell parser did not load: ${String(error)}`,
+            },
+          }),
+        );
+        return analyzer;
       },
       now: options.now ?? (() => new Date()),
       sinks: options.sinks ?? [],

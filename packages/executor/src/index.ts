@@ -4,6 +4,7 @@ export type { ExecutorError } from "./errors.js";
 export { IllegalTransitionError } from "./errors.js";
 export { type EventSink, fileSink, lifecycleEvent, stdoutSink } from "./events.js";
 export { Executor, type ExecutorOptions, type Status } from "./executor.js";
+export { ExplainError, type ExplainOptions, type Explanation, explainToolCall } from "./explain.js";
 export type { OperationOutcome } from "./operations.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
 export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";

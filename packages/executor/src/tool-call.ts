@@ -94,6 +94,7 @@ async function decideAndRun(
     return finish(ctx, request, started, { outcome: "unavailable", reasons: [decided.reason] }, phase);
   }
   const { decision } = decided;
+  if (decided.analysis) phase.record("analysis", decided.analysis);
   phase.record("decision", decision);
   if (ctx.mode === "observe") return run(ctx, request, "pending", started, { decision }, phase);
   if (decision.decision === "deny") {

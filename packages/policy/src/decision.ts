@@ -10,11 +10,35 @@ const reason = z
   })
   .strict();
 
+const riskClass = z.enum(["read_only", "mutating", "code_execution", "network", "unknown", "destructive"]);
+
+/** Decision provenance of an analysed shell call (workspace_ops.rules.tool_risk.classification). */
+const classification = z
+  .object({
+    class: riskClass,
+    part: z.number().int().min(0).optional(),
+    rule: z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a snake_case code"),
+    parts: z.array(
+      z
+        .object({
+          index: z.number().int().min(0),
+          program: z.string().optional(),
+          class: riskClass,
+          source: z.string().min(1),
+          entry: z.string(),
+          token: z.string(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
 export const decisionSchema = z
   .object({
     decision: z.enum(["allow", "deny", "approval_required"]),
     reasons: z.array(reason),
     obligations: z.record(z.string(), z.unknown()),
+    classification: classification.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -29,3 +53,4 @@ export const decisionSchema = z
 
 export type Decision = z.infer<typeof decisionSchema>;
 export type DecisionReason = Decision["reasons"][number];
+export type DecisionClassification = NonNullable<Decision["classification"]>;

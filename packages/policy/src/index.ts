@@ -1,5 +1,10 @@
 export { type Bundle, type BundleManifest, loadBundle } from "./bundle.js";
-export { type Decision, type DecisionReason, decisionSchema } from "./decision.js";
+export {
+  type Decision,
+  type DecisionClassification,
+  type DecisionReason,
+  decisionSchema,
+} from "./decision.js";
 export { type Entrypoint, entrypoints } from "./entrypoints.js";
 export type { PolicyError, PolicyErrorCode } from "./errors.js";
 export { hostBuiltinNames } from "./host-builtins.js";

@@ -84,7 +84,8 @@ _cases := {
 
 failures[name] := {"expected": case.expected, "actual": actual} if {
 	some name, case in _cases
-	actual := operation.decision with input as object.union({"actor": td.actor, "now": td.now}, case.input)
+	step_analysis := td.step_analysis(object.get(case.input, "operation", {}))
+	actual := operation.decision with input as object.union({"actor": td.actor, "now": td.now, "stepAnalysis": step_analysis}, case.input)
 	actual != case.expected
 }
 

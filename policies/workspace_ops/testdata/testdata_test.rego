@@ -281,3 +281,40 @@ resolution(outcome, resolver) := object.union(
 	},
 	{name: value | some name, value in {"resolvedBy": resolver}; value != null},
 )
+
+# METADATA
+# description: >-
+#   A CommandAnalysis of args with the given parts, as @workspace-ops/analysis writes it (the
+#   tests build parts by hand; the corpus under test/ runs the real analysis).
+analysis(args, parts) := {
+	"kind": "CommandAnalysis",
+	"apiVersion": "workspace-ops.dev/v1",
+	"analyzer": "policy tests",
+	"source": "argv",
+	"argv": args,
+	"parts": parts,
+	"operators": [],
+	"unknown": [],
+}
+
+# METADATA
+# description: The one part of a plain argv (no shell, no wrapper), its program as a base name.
+argv_part(i, args) := object.union(
+	{"index": i, "program": base, "argv": array.concat([base], array.slice(args, 1, count(args)))},
+	{"path": args[0] | base != args[0]},
+) if {
+	segments := split(args[0], "/")
+	base := segments[count(segments) - 1]
+}
+
+# METADATA
+# description: The analysis of a plain argv.
+argv_analysis(args) := analysis(args, [argv_part(0, args)])
+
+# METADATA
+# description: A tool_execution input for a plain argv, with its analysis.
+shell_input(args) := {"request": shell_request(args), "analysis": argv_analysis(args)}
+
+# METADATA
+# description: The stepAnalysis the executor sends with an operation (one analysis per step of its execution).
+step_analysis(operation) := [argv_analysis(step.argv) | some step in object.get(operation, ["artifact", "steps"], [])]

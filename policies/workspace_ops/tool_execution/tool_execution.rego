@@ -2,8 +2,9 @@
 # title: Tool execution
 # description: >-
 #   The decision for one governed tool call. Input: {request: ToolExecutionRequest, now?,
-#   profile?: AgentMachineProfile, grants?: [ToolGrantRecord], binding?: ModelProviderBinding,
-#   usage?: [UsageRecord]}. Rules: input shape, tool risk (with grants), budgets and capabilities.
+#   analysis?: CommandAnalysis, profile?: AgentMachineProfile, grants?: [ToolGrantRecord],
+#   binding?: ModelProviderBinding, usage?: [UsageRecord]}. Rules: input shape, tool risk (with
+#   grants), budgets and capabilities.
 # custom:
 #   id: workspace_ops.tool_execution
 #   severity: error
@@ -20,11 +21,15 @@ import data.workspace_ops.rules.tool_risk
 # METADATA
 # title: Tool execution decision
 # description: >-
-#   {decision: allow | deny | approval_required, reasons: [{code, message, policy}], obligations}.
+#   {decision: allow | deny | approval_required, reasons: [{code, message, policy}], obligations,
+#   classification?}; classification (decision provenance, see workspace_ops.rules.tool_risk) for
+#   every analysed shell call.
 # entrypoint: true
 # custom:
 #   severity: error
-decision := verdict.document(_denials, _approvals, obligations.tool_execution)
+decision := object.union(_document, {"classification": c | c := tool_risk.classification})
+
+_document := verdict.document(_denials, _approvals, obligations.tool_execution)
 
 _denials := union({inputs.deny, inputs.deny_tool_execution, tool_risk.deny, budgets.deny})
 

@@ -25,13 +25,29 @@ _defaults := {
 	"maxOutputBytes": 1048576,
 }
 
+_rm_rf := {
+	"class": "destructive",
+	"rule": "destructive_needs_approval",
+	"part": 0,
+	"parts": [{"index": 0, "program": "rm", "class": "destructive", "source": "program", "entry": "programs.rm", "token": ""}],
+}
+
 _cases := {
 	"read-only call is allowed with the profile's obligations": {
-		"input": {"request": td.shell_request(["npm", "test"]), "profile": td.coder_profile},
-		"expected": {"decision": "allow", "reasons": [], "obligations": _offline},
+		"input": object.union(td.shell_input(["git", "status"]), {"profile": td.coder_profile}),
+		"expected": {"decision": "allow", "reasons": [], "obligations": _offline, "classification": {
+			"class": "read_only",
+			"rule": "read_only",
+			"part": 0,
+			"parts": [{"index": 0, "program": "git", "class": "read_only", "source": "program", "entry": "programs.git.subcommands.status", "token": "status"}],
+		}},
+	},
+	"an MCP call has no classification": {
+		"input": {"request": td.mcp_request("github", "create_issue"), "grants": [td.mcp_grant]},
+		"expected": {"decision": "allow", "reasons": [], "obligations": _defaults},
 	},
 	"destructive call needs approval": {
-		"input": {"request": td.shell_request(["rm", "-rf", "build"]), "profile": td.coder_profile},
+		"input": object.union(td.shell_input(["rm", "-rf", "build"]), {"profile": td.coder_profile}),
 		"expected": {
 			"decision": "approval_required",
 			"reasons": [{
@@ -40,11 +56,13 @@ _cases := {
 				"policy": "workspace_ops.rules.tool_risk",
 			}],
 			"obligations": _offline,
+			"classification": _rm_rf,
 		},
 	},
 	"a budget deny beats the approval": {
 		"input": {
 			"request": object.union(td.shell_request(["rm", "-rf", "build"]), {"estimate": {"tokens": 20000}}),
+			"analysis": td.argv_analysis(["rm", "-rf", "build"]),
 			"profile": td.coder_profile,
 			"binding": td.binding,
 		},
@@ -56,13 +74,11 @@ _cases := {
 				"policy": "workspace_ops.rules.budgets",
 			}],
 			"obligations": _offline,
+			"classification": _rm_rf,
 		},
 	},
 	"reasons are sorted by code": {
-		"input": {
-			"request": td.shell_request(["git", "commit", "-m", "wip"]),
-			"binding": object.union(td.binding, {"requiredCapabilities": ["computer_use"]}),
-		},
+		"input": object.union(td.shell_input(["git", "commit", "-m", "wip"]), {"binding": object.union(td.binding, {"requiredCapabilities": ["computer_use"]})}),
 		"expected": {
 			"decision": "deny",
 			"reasons": [
@@ -78,6 +94,12 @@ _cases := {
 				},
 			],
 			"obligations": _defaults,
+			"classification": {
+				"class": "mutating",
+				"rule": "grant_missing",
+				"part": 0,
+				"parts": [{"index": 0, "program": "git", "class": "mutating", "source": "program", "entry": "programs.git.subcommands.commit", "token": "commit"}],
+			},
 		},
 	},
 	"malformed input is denied": {
@@ -110,10 +132,10 @@ failures[name] := {"expected": case.expected, "actual": actual} if {
 test_cases if count(failures) == 0
 
 test_unreadable_now_is_denied if {
-	tool_execution.decision.decision == "deny" with input as {"request": td.shell_request(["ls"]), "now": "soon"}
+	tool_execution.decision.decision == "deny" with input as object.union(td.shell_input(["ls"]), {"now": "soon"})
 	tool_execution.decision.reasons == [{
 		"code": "now_invalid",
 		"message": "input.now is not an RFC 3339 timestamp with a time zone",
 		"policy": "workspace_ops.rules.inputs",
-	}] with input as {"request": td.shell_request(["ls"]), "now": "soon"}
+	}] with input as object.union(td.shell_input(["ls"]), {"now": "soon"})
 }

@@ -6,8 +6,9 @@
 // durable commit needs at least), p50, measured here in the same run.
 //
 // Gate: per call, what the executor puts in front of a command — validate the ToolExecutionRequest,
-// decide (PolicyRuntime.evaluate on workspace_ops/tool_execution/decision with the input the executor
-// builds when no profile or grant exists) and record (the store commit of request, decision,
+// analyse and decide (the command analysis, then PolicyRuntime.evaluate on
+// workspace_ops/tool_execution/decision with the input the executor builds when no profile or grant
+// exists: { now, grants: [], request, analysis }) and record (the store commit of request, decision,
 // transition and started event with their audit records, as the executor's first phase writes it) —
 // p50 and p99, durability relaxed and full; the anchor is a bare spawn('/bin/true') in the same rounds.
 //
@@ -89,6 +90,7 @@ export async function run(ctx) {
   const { openSqliteStore, ChangeFeed } = await load("@workspace-ops/store");
   const { validate } = await load("@workspace-ops/contracts");
   const { PolicyRuntime, defaultBundleDir } = await load("@workspace-ops/policy");
+  const analyzer = await (await load("@workspace-ops/analysis")).loadAnalyzer();
 
   const plan = ctx.quick
     ? {
@@ -136,7 +138,13 @@ export async function run(ctx) {
       if (!checked.ok) throw new Error(`request invalid: ${checked.errors[0]?.message}`);
       const request = checked.value;
       const t1 = performance.now();
-      const evaluation = policy.evaluate(entrypoint, { now: new Date().toISOString(), grants: [], request });
+      const analysis = analyzer.analyzeTool(request.tool);
+      const evaluation = policy.evaluate(entrypoint, {
+        now: new Date().toISOString(),
+        grants: [],
+        request,
+        analysis,
+      });
       if (!evaluation.ok || evaluation.decision.decision !== "allow")
         throw new Error(`/bin/true was not allowed: ${JSON.stringify(evaluation)}`);
       const t2 = performance.now();
@@ -207,7 +215,7 @@ export async function run(ctx) {
       const xs = /** @type {number[]} */ (gs[which]);
       const p99 = percentile(xs, 0.99);
       const part = (/** @type {number[]} */ ys) => `${fmt(median(ys))}/${fmt(percentile(ys, 0.99))}`;
-      const split = `parts p50/p99: validate ${part(parts[which].validate)} ms, decide ${part(parts[which].decide)} ms, record (one commit) ${part(parts[which].record)} ms`;
+      const split = `parts p50/p99: validate ${part(parts[which].validate)} ms, analyse + decide ${part(parts[which].decide)} ms, record (one commit) ${part(parts[which].record)} ms`;
       const common = `${xs.length} calls pooled over ${g.rounds} interleaved rounds; SQLite on ${fs}`;
       const goal =
         which === "relaxed"

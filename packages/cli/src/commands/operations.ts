@@ -1,5 +1,6 @@
 // submit, status, logs, approve, deny, resume, cancel.
 import { readFile } from "node:fs/promises";
+import type { CommandAnalysis, ToolExecutionDecision } from "@workspace-ops/contracts";
 import type { OperationOutcome, ToolCallOutcome } from "@workspace-ops/executor";
 import { terminalStates } from "@workspace-ops/executor";
 import { ChangeFeed, type StoredRecord } from "@workspace-ops/store";
@@ -7,6 +8,7 @@ import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Io, UsageError } from "../io.js";
+import { describeClassification } from "./classification.js";
 import { report } from "./exec.js";
 import {
   commonHelp,
@@ -62,6 +64,13 @@ function reportOperation(io: Io, outcome: OperationOutcome, json: boolean | unde
   return stateExit[outcome.state] ?? 1;
 }
 
+/** The decision and its provenance, for wsops status. */
+function decidedBy(decision: unknown): string {
+  const d = decision as ToolExecutionDecision | undefined;
+  if (!d?.decision) return "";
+  return `\n  decision: ${d.decision}${d.classification ? ` (${describeClassification(d.classification)})` : ""}`;
+}
+
 const withId = (positionals: string[], what: string) => {
   const [id, ...rest] = positionals;
   if (!id || rest.length) throw new UsageError(`${what} takes exactly one ID`);
@@ -75,8 +84,20 @@ const describe = (r: StoredRecord): string => {
       return `${d.from} → ${d.to}${d.reason ? ` (${d.reason})` : ""}`;
     case "event":
       return `${String(d.type).replace("dev.workspace-ops.operation.", "")} ${JSON.stringify(d.data)}`;
-    case "decision":
-      return `${d.decision} ${JSON.stringify((d.reasons as { code: string }[]).map((x) => x.code))}`;
+    case "decision": {
+      const decision = d as unknown as ToolExecutionDecision;
+      const why = JSON.stringify(decision.reasons.map((x) => x.code));
+      return `${decision.decision} ${why}${decision.classification ? ` ${describeClassification(decision.classification)}` : ""}`;
+    }
+    case "analysis": {
+      const analysis = d as unknown as CommandAnalysis;
+      const parts = analysis.parts.map((p) => `[${p.index}] ${p.argv.join(" ") || "(no command)"}`).join(" ");
+      const unknown = [...analysis.unknown, ...analysis.parts.flatMap((p) => p.unknown ?? [])];
+      return `${parts}${unknown.length ? `; cannot know: ${unknown.map((u) => u.code).join(", ")}` : ""}`.slice(
+        0,
+        300,
+      );
+    }
     case "step_result":
       return `step ${d.name}: ${d.outcome}${d.exitCode !== undefined && d.exitCode !== null ? ` exit ${d.exitCode}` : ""}`;
     default:
@@ -135,7 +156,7 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
           io,
           values.json,
           status,
-          `${status.id}: ${status.kind} ${status.state}${status.approvalRequestId ? ` (approval ${status.approvalRequestId})` : ""}`,
+          `${status.id}: ${status.kind} ${status.state}${status.approvalRequestId ? ` (approval ${status.approvalRequestId})` : ""}${decidedBy(status.decision)}`,
         );
         return ExitCode.ok;
       }

@@ -1,9 +1,10 @@
 # METADATA
 # title: Job rules
 # description: >-
-#   Rules for agent_machine.execution.start (a LocalAgentExecution): a user owns the job; no
-#   destructive step runs without approval (or at all, per its risk pattern's handling or
-#   config.destructive.executionSteps);
+#   Rules for agent_machine.execution.start (a LocalAgentExecution): a user owns the job; every step
+#   has its command analysis (input.stepAnalysis, computed by the executor, one per step); no
+#   destructive step runs without approval (or at all, per its entry's handling or
+#   config.destructive.executionSteps) — classified by workspace_ops.lib.command, as tool calls are;
 #   environments in config.approval.environments need approval; no step may ask for a timeout
 #   above config.limits.maxStepTimeoutSeconds; and the steps fit the operation's budget.maxSteps.
 # custom:
@@ -13,7 +14,7 @@
 #   - input: schema.operation_input
 package workspace_ops.rules.job
 
-import data.workspace_ops.lib.argv
+import data.workspace_ops.lib.command
 import data.workspace_ops.lib.principal
 import data.workspace_ops.lib.reason
 
@@ -41,11 +42,24 @@ deny contains reason.make(rego.metadata.chain(), [_execution_id, owner]) if {
 }
 
 # METADATA
+# title: Step analysis invalid
+# description: >-
+#   Every step needs its command analysis in input.stepAnalysis (same index), describing its argv
+#   (or, for a shell: true step, its script); without it the step cannot be classified.
+# custom:
+#   code: step_analysis_invalid
+#   message: "step %s of execution %s has no command analysis describing it"
+deny contains reason.make(rego.metadata.chain(), [step.name, _execution_id]) if {
+	some i, step in _steps
+	not _analysed(i, step)
+}
+
+# METADATA
 # title: Destructive step
 # description: >-
-#   A step flagged destructive, or whose argv classifies as destructive, is denied when its
-#   handling is "deny" (any value other than "approval"): the risk pattern's handling for a
-#   classified step, else config.destructive.executionSteps.
+#   A step flagged destructive, or with a part that classifies as destructive, is denied when its
+#   handling is "deny" (any value other than "approval"): the entry's handling for a classified
+#   step, else config.destructive.executionSteps.
 # custom:
 #   code: destructive_step
 #   message: "step %s of execution %s is destructive"
@@ -83,7 +97,7 @@ deny contains reason.make(rego.metadata.chain(), [_execution_id, format_int(coun
 # METADATA
 # title: Destructive step needs approval
 # description: >-
-#   A step flagged destructive, or whose argv classifies as destructive, needs approval when its
+#   A step flagged destructive, or with a part that classifies as destructive, needs approval when its
 #   handling is "approval" (and no other reason denies the step).
 # custom:
 #   code: destructive_step_needs_approval
@@ -104,7 +118,7 @@ approval contains reason.make(rego.metadata.chain(), [_execution_id, _execution.
 }
 
 # [step name, handling] of every destructive step: flagged destructive (handled per
-# config.destructive.executionSteps) or classified destructive (handled per its risk pattern's
+# config.destructive.executionSteps) or with a part classified destructive (handled per its entry's
 # handling, else config.destructive.executionSteps).
 _destructive_steps contains [step.name, _config.destructive.executionSteps] if {
 	some step in _steps
@@ -112,10 +126,25 @@ _destructive_steps contains [step.name, _config.destructive.executionSteps] if {
 }
 
 _destructive_steps contains [step.name, handling] if {
-	some step in _steps
-	pattern := argv.best_match(_config.risk.patterns, step.argv)
-	pattern.class == "destructive"
-	handling := object.get(pattern, "handling", _config.destructive.executionSteps)
+	some i, step in _steps
+	_analysed(i, step)
+	some part in input.stepAnalysis[i].parts
+	findings := command.findings(part)
+	some f in findings
+	f.class == "destructive"
+	handling := command.handling(findings, _config.destructive.executionSteps)
+}
+
+_analysed(i, step) if {
+	not step.shell == true
+	input.stepAnalysis[i].source == "argv"
+	input.stepAnalysis[i].argv == step.argv
+}
+
+_analysed(i, step) if {
+	step.shell == true
+	input.stepAnalysis[i].source == "script"
+	input.stepAnalysis[i].script == step.argv[0]
 }
 
 _denied_steps contains name if {

@@ -60,6 +60,38 @@ _cases := {
 		"deny": {_reason("destructive_step", "step publish of execution exec-0101 is destructive")},
 		"approval": {_reason("destructive_step_needs_approval", "step clean of execution exec-0101 is destructive and needs approval")},
 	},
+	"a step without its analysis is denied": {
+		"operation": _start(td.execution("dev", [_tests, td.step("list", ["ls"], 10, false)])),
+		"stepAnalysis": [td.argv_analysis(["npm", "test"])],
+		"deny": {_reason("step_analysis_invalid", "step list of execution exec-0101 has no command analysis describing it")},
+		"approval": set(),
+	},
+	"an analysis of another argv is not the step's": {
+		"operation": _start(td.execution("dev", [td.step("clean", ["rm", "-rf", "dist"], 30, false)])),
+		"stepAnalysis": [td.argv_analysis(["ls"])],
+		"deny": {_reason("step_analysis_invalid", "step clean of execution exec-0101 has no command analysis describing it")},
+		"approval": set(),
+	},
+	"a shell step is classified by its script's parts": {
+		"operation": _start(td.execution("dev", [object.union(td.step("tidy", ["ls && rm -rf dist"], 30, false), {"shell": true})])),
+		"stepAnalysis": [{
+			"kind": "CommandAnalysis",
+			"apiVersion": "workspace-ops.dev/v1",
+			"analyzer": "policy tests",
+			"source": "script",
+			"script": "ls && rm -rf dist",
+			"parts": [td.argv_part(0, ["ls"]), td.argv_part(1, ["rm", "-rf", "dist"])],
+			"operators": ["&&"],
+			"unknown": [],
+		}],
+		"deny": set(),
+		"approval": {_reason("destructive_step_needs_approval", "step tidy of execution exec-0101 is destructive and needs approval")},
+	},
+	"a shell step with an argv analysis is not described": {
+		"operation": _start(td.execution("dev", [object.union(td.step("tidy", ["ls"], 30, false), {"shell": true})])),
+		"deny": {_reason("step_analysis_invalid", "step tidy of execution exec-0101 has no command analysis describing it")},
+		"approval": set(),
+	},
 	"prod needs approval": {
 		"operation": _start(td.execution("prod", [_tests])),
 		"deny": set(),
@@ -90,7 +122,8 @@ _cases := {
 failures[name] := {"expected": expected, "actual": actual} if {
 	some name, case in _cases
 	config := object.union(data.workspace_ops.config, object.get(case, "config", {}))
-	actual := {"deny": job.deny, "approval": job.approval} with input as {"operation": case.operation, "now": td.now}
+	step_analysis := object.get(case, "stepAnalysis", td.step_analysis(case.operation))
+	actual := {"deny": job.deny, "approval": job.approval} with input as {"operation": case.operation, "now": td.now, "stepAnalysis": step_analysis}
 		with data.workspace_ops.config as config
 	expected := {"deny": case.deny, "approval": case.approval}
 	actual != expected

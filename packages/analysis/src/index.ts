@@ -1,0 +1,11 @@
+export { type AnalysisLimits, type Analyzer, analyzerName, defaultLimits, loadAnalyzer } from "./analyze.js";
+export type {
+  AnalysisUnknown,
+  Assignment,
+  CommandAnalysis,
+  CommandPart,
+  CommandRedirect,
+  Operator,
+  UnknownCode,
+  Wrapper,
+} from "./types.js";
