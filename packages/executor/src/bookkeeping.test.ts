@@ -145,12 +145,12 @@ describe("the executor's bookkeeping", () => {
       {
         appends: [
           expect.objectContaining({
-            types: ["request", "decision", "approval_request", "transition"],
+            types: ["request", "analysis", "decision", "approval_request", "transition"],
             state: "awaiting_approval",
           }),
         ],
         approvals: ["request"],
-        audit: ["request", "decision", "approval_request", "transition"],
+        audit: ["request", "analysis", "decision", "approval_request", "transition"],
       },
     ]);
     const { store } = executor.context;
