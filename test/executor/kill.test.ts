@@ -15,7 +15,7 @@ import {
 } from "../../packages/store-postgres/dist/testing/test-server.js";
 
 const loop = new URL("./children/exec-loop.mjs", import.meta.url).pathname;
-const afterRequest = ["request", "decision", "transition", "event"];
+const afterRequest = ["request", "analysis", "decision", "transition", "event"];
 const complete = [...afterRequest, "transition", "event", "result"];
 
 /** Runs the loop until `acks` calls finished, then a random moment later kills it with SIGKILL. */

@@ -20,6 +20,9 @@ import { wakeFigure, wakeLatencies } from "./executor.bench.mjs";
 
 export const suite = "postgres";
 
+/** A governed exec of /bin/true: request, analysis, decision, transition, event | transition, event, result. */
+const RECORDS_PER_CALL = 8;
+
 const here = dirname(fileURLToPath(import.meta.url));
 const EXECUTORS = 8;
 const WAKE_TARGET_MS = 200;
@@ -103,14 +106,14 @@ async function check(url, ids) {
   await client.connect();
   try {
     const { rows } = await client.query(
-      "SELECT count(*) AS calls, count(*) FILTER (WHERE state = 'succeeded' AND last_seq = 7) AS whole FROM streams WHERE kind = 'tool_execution'",
+      `SELECT count(*) AS calls, count(*) FILTER (WHERE state = 'succeeded' AND last_seq = ${RECORDS_PER_CALL}) AS whole FROM streams WHERE kind = 'tool_execution'`,
     );
     const records = await client.query("SELECT count(*) AS n FROM records WHERE stream = ANY($1)", [ids]);
     const verdict = await store.verifyAudit();
     const ok =
       Number(rows[0].calls) === ids.length &&
       Number(rows[0].whole) === ids.length &&
-      Number(records.rows[0].n) === ids.length * 7 &&
+      Number(records.rows[0].n) === ids.length * RECORDS_PER_CALL &&
       verdict.ok;
     if (!ok)
       throw new Error(
