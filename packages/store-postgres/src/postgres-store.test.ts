@@ -51,7 +51,7 @@ describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", (
     it("records its schema version, applies migrations once when several executors start at once", async () => {
       const url = freshSchemaUrl(database.url);
       const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore(url)));
-      expect(psql(url, "SELECT version FROM wsops_schema_migrations ORDER BY version").trim()).toBe("1");
+      expect(psql(url, "SELECT version FROM wsops_schema_migrations ORDER BY version").trim()).toBe("1\n2");
       expect(psql(url, "SHOW synchronous_commit").trim()).toBe("on");
       await Promise.all(stores.map((s) => s.close()));
     });
@@ -96,7 +96,7 @@ describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", (
       psql(url, "INSERT INTO wsops_schema_migrations (version) VALUES (99)");
       await expect(openPostgresStore(url)).rejects.toMatchObject({
         code: "schema_unknown",
-        message: "the database has schema version 99; this version of @workspace-ops/store-postgres knows 1",
+        message: "the database has schema version 99; this version of @workspace-ops/store-postgres knows 2",
       });
     });
 

@@ -39,7 +39,7 @@ describe("sqlite store: the database file", () => {
         db.close();
       }
     };
-    expect(settings()).toEqual({ journal: "wal", version: 1 });
+    expect(settings()).toEqual({ journal: "wal", version: 2 });
     expect({ backend: full.backend, durability: full.durability, location: full.location }).toEqual({
       backend: "sqlite",
       durability: "full",
@@ -61,7 +61,7 @@ describe("sqlite store: the database file", () => {
     db.close();
     await expect(openSqliteStore(path)).rejects.toMatchObject({
       code: "schema_unknown",
-      message: "the database has schema version 99; this version of @workspace-ops/store knows 1",
+      message: "the database has schema version 99; this version of @workspace-ops/store knows 2",
     });
   });
 });
