@@ -9,6 +9,9 @@ import type { ExecutorContext, Mode } from "./context.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import type { EventSink } from "./events.js";
 import { reservedStreams } from "./ids.js";
+import { type MeterOptions, type ModelCallStart, startModelCall } from "./model-calls/meter.js";
+import { ProviderHealth } from "./model-calls/provider-health.js";
+import { amountsOf, entryKey } from "./model-calls/route.js";
 import type { OperationOutcome } from "./operations.js";
 import { defaultStateDir, ensureStateDir } from "./state-dir.js";
 import type { State } from "./state-machine.js";
@@ -63,6 +66,9 @@ export interface Status {
 }
 
 export class Executor {
+  /** Providers that failed lately, as this executor saw them (see ProviderHealth). */
+  readonly #health = new ProviderHealth();
+
   private constructor(
     readonly context: ExecutorContext,
     private readonly ownsStore: boolean,
@@ -183,6 +189,15 @@ export class Executor {
     return requestCancel(this.context, id, reason);
   }
 
+  /**
+   * A governed model call (a ModelCallRequest): routed through the persona's chain by the model_call
+   * policy, its estimate reserved against the persona's budgets; the caller then charges what
+   * streams, reports provider failures, and finishes it. See docs/model-calls.md.
+   */
+  modelCall(payload: unknown, options?: MeterOptions): Promise<ModelCallStart> {
+    return startModelCall(this.context, payload, this.#health, options);
+  }
+
   /** Records model usage for the per-persona, per-minute budgets the policy checks. */
   async recordUsage(
     payload: unknown,
@@ -198,7 +213,15 @@ export class Executor {
       };
     const usage = checked.value;
     await this.context.store.commit({
-      usage: [{ persona: usage.persona, occurredAt: usage.occurredAt, data: usage }],
+      usage: [
+        {
+          persona: usage.persona,
+          occurredAt: usage.occurredAt,
+          data: usage,
+          entry: entryKey(usage),
+          amounts: amountsOf(usage),
+        },
+      ],
       audit: [{ type: "usage", subject: usage.persona, data: usage }],
     });
     return { ok: true, usage };

@@ -5,6 +5,27 @@ export { IllegalTransitionError } from "./errors.js";
 export { type EventSink, fileSink, lifecycleEvent, stdoutSink } from "./events.js";
 export { Executor, type ExecutorOptions, type Status } from "./executor.js";
 export { ExplainError, type ExplainOptions, type Explanation, explainToolCall } from "./explain.js";
+export type { Refusal } from "./model-calls/decide.js";
+export type {
+  AttemptSummary,
+  CallOutcome,
+  ChargeResult,
+  Exhausted,
+  MeteredCall,
+  MeterOptions,
+  ModelCallStart,
+  ModelCallSummary,
+  Reported,
+} from "./model-calls/meter.js";
+export { newModelCallId } from "./model-calls/meter.js";
+export type { RouteTarget } from "./model-calls/route.js";
+export {
+  type BudgetSpend,
+  type PersonaUsage,
+  type Spend,
+  type UsageReport,
+  usageReport,
+} from "./model-calls/usage-report.js";
 export type { OperationOutcome } from "./operations.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
 export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
