@@ -40,7 +40,7 @@ export function chainBinding(overrides: Partial<ModelProviderBinding> = {}): Mod
 }
 
 /** An operation delegated from a minute ago for an hour. */
-function live(operationType: string, artifact: object) {
+export function liveOperation(operationType: string, artifact: object) {
   const payload = operation(operationType, artifact);
   const now = Date.now();
   payload.workspaceOperation.requestedAt = new Date(now).toISOString();
@@ -49,18 +49,23 @@ function live(operationType: string, artifact: object) {
   return payload;
 }
 
+/** The operations that create the persona's profile and bind its model, in order. */
+export const bindingOperations = (binding: ModelProviderBinding) => [
+  liveOperation(
+    "agent_machine.profile.create",
+    profile({ persona: binding.persona, profileId: `profile-${binding.persona}` }),
+  ),
+  liveOperation("agent_machine.model_provider.bind", binding),
+];
+
 /** Creates the persona's profile and binds its model, as an operator would, through the executor. */
 export async function bind(executor: Executor, binding: ModelProviderBinding): Promise<void> {
-  for (const [type, artifact] of [
-    [
-      "agent_machine.profile.create",
-      profile({ persona: binding.persona, profileId: `profile-${binding.persona}` }),
-    ],
-    ["agent_machine.model_provider.bind", binding],
-  ] as const) {
-    const outcome = await executor.submit(live(type, artifact));
+  for (const payload of bindingOperations(binding)) {
+    const outcome = await executor.submit(payload);
     if (outcome.kind !== "finished" || outcome.state !== "succeeded")
-      throw new Error(`${type} did not succeed: ${JSON.stringify(outcome)}`);
+      throw new Error(
+        `${payload.workspaceOperation.operationType} did not succeed: ${JSON.stringify(outcome)}`,
+      );
   }
 }
 
