@@ -60,6 +60,11 @@ const expectedNames = [
     : []),
   "analysis + decision p50, 200-character compound shell string vs plain argv (lower is better)",
   "decision p50, plain argv, analysis + per-program lookup vs main's pattern scan (lower is better)",
+  "model call decision p50, policy evaluation, vs a tool_execution decision (lower is better)",
+  "model call start p50, decide + reserve, SQLite durability full, vs one bare commit (lower is better)",
+  "meter overhead per charged chunk, amortized over 1000-token streams with 256-token blocks (lower is better)",
+  "meter overhead per charged chunk, within the reservation (lower is better)",
+  "streamed chunk through wsops gateway (route, meter, relay) vs straight from the upstream, p50 (lower is better)",
 ];
 
 describe("bench harness (--quick)", () => {
@@ -112,13 +117,14 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: analysis, contracts, policy, executor, startup (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, model calls, startup (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
         "analysis",
         "contracts",
         "executor",
+        "model-calls",
         "policy",
         ...(process.env.WSOPS_TEST_PG_URL ? ["postgres"] : []),
         "startup",
