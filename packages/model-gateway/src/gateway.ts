@@ -346,46 +346,55 @@ class Gateway {
     // it, else one token per chunk that carries output.
     const counted: UsageCounts = { tokensIn: 0, tokensOut: 0 };
     let reported: UsageCounts | undefined;
+    /** Charges one event's tokens and relays it; false when the stream was cut instead. */
+    const relay = async (event: EventSourceMessage): Promise<boolean> => {
+      let chunk: unknown;
+      try {
+        chunk = event.data === "[DONE]" ? undefined : JSON.parse(event.data);
+      } catch {
+        chunk = undefined;
+      }
+      const usage = usageOf(chunk);
+      const output = producesOutput(chunk);
+      const delta = { tokensIn: 0, tokensOut: output ? 1 : 0 };
+      if (usage) {
+        delta.tokensIn = Math.max(0, usage.tokensIn - counted.tokensIn);
+        delta.tokensOut = Math.max(0, usage.tokensOut - counted.tokensOut);
+        reported = usage;
+      }
+      counted.tokensIn += delta.tokensIn;
+      counted.tokensOut += delta.tokensOut;
+      const charged = await call.charge(delta);
+      // The usage-only chunk at the end adds nothing the client has not had: it is never cut.
+      if (!charged.ok && output) {
+        const cut = errorBody(
+          `the stream was cut: ${charged.message}`,
+          "budget_exhausted",
+          "budget_exhausted",
+        );
+        res.end(`data: ${cut}\n\n`);
+        abort.abort();
+        return false;
+      }
+      await write(res, sse(event));
+      return true;
+    };
     const onClose = () => abort.abort();
     res.once("close", onClose);
     try {
       for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
         parser.feed(decoder.decode(bytes, { stream: true }));
-        while (events.length > 0) {
-          const event = events.shift() as EventSourceMessage;
-          if (event.data === "[DONE]") {
-            await write(res, sse(event));
-            continue;
+        // The events of one read leave in one write.
+        res.cork();
+        try {
+          while (events.length > 0) {
+            if (!(await relay(events.shift() as EventSourceMessage))) {
+              await this.#finish(call, { outcome: "cut", ...(reported ? { reported } : {}) });
+              return;
+            }
           }
-          let chunk: unknown;
-          try {
-            chunk = JSON.parse(event.data);
-          } catch {
-            chunk = undefined;
-          }
-          const usage = usageOf(chunk);
-          const output = producesOutput(chunk);
-          const delta = { tokensIn: 0, tokensOut: 0 };
-          if (usage) {
-            delta.tokensIn = Math.max(0, usage.tokensIn - counted.tokensIn);
-            delta.tokensOut = Math.max(0, usage.tokensOut - counted.tokensOut);
-            reported = usage;
-          } else if (output) delta.tokensOut = 1;
-          counted.tokensIn += delta.tokensIn;
-          counted.tokensOut += delta.tokensOut;
-          const charged = await call.charge(delta);
-          // The usage-only chunk at the end adds nothing the client has not had: it is never cut.
-          if (!charged.ok && output) {
-            await write(
-              res,
-              `data: ${errorBody(`the stream was cut: ${charged.message}`, "budget_exhausted", "budget_exhausted")}\n\n`,
-            );
-            res.end();
-            abort.abort();
-            await this.#finish(call, { outcome: "cut", ...(reported ? { reported } : {}) });
-            return;
-          }
-          await write(res, sse(event));
+        } finally {
+          res.uncork();
         }
       }
       res.end();

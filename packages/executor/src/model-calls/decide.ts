@@ -10,7 +10,7 @@ import {
 import type { ExecutorContext } from "../context.js";
 import { readGovernance, recentUsage } from "../governance.js";
 import type { ProviderHealth } from "./provider-health.js";
-import { chainEntry, type RouteTarget, reservedAsUsage } from "./route.js";
+import { chainEntry, type RouteTarget, reservedAsUsage, WINDOW_MS, windowUsage } from "./route.js";
 
 export const MODEL_CALL_ENTRYPOINT = "workspace_ops/model_call/decision";
 
@@ -57,7 +57,7 @@ export async function decideAttempt(
   const input = {
     request,
     now: now.toISOString(),
-    usage,
+    usage: windowUsage(usage, now.getTime() - WINDOW_MS),
     reserved: reserved.map((r) => reservedAsUsage(r, now)),
     unavailable: health.unavailable(now),
     ...(binding ? { binding } : {}),

@@ -90,3 +90,40 @@ export function reservedAsUsage(reservation: LiveReservation, now: Date): UsageR
     occurredAt: now.toISOString(),
   };
 }
+
+/**
+ * The usage of the window as the policy sums it, one UsageRecord per entry: what the records of an
+ * entry add up to (cost summed in whole micro-dollars, as the policy compares it), stamped with the
+ * latest of them. The policy's work then stays the same however many calls the minute held.
+ */
+export function windowUsage(records: readonly UsageRecord[], sinceMs: number): UsageRecord[] {
+  const byEntry = new Map<string, UsageRecord & { micro: number }>();
+  for (const u of records) {
+    if (!(Date.parse(u.occurredAt) > sinceMs)) continue;
+    const key = entryKey(u);
+    const sum = byEntry.get(key);
+    if (!sum) {
+      byEntry.set(key, {
+        kind: "UsageRecord",
+        apiVersion: "workspace-ops.dev/v1",
+        usageId: `window:${byEntry.size + 1}`,
+        persona: u.persona,
+        provider: u.provider,
+        model: u.model,
+        tokensIn: u.tokensIn,
+        tokensOut: u.tokensOut,
+        costUsd: 0,
+        requests: u.requests ?? 1,
+        occurredAt: u.occurredAt,
+        micro: micro(u.costUsd),
+      });
+      continue;
+    }
+    sum.tokensIn += u.tokensIn;
+    sum.tokensOut += u.tokensOut;
+    sum.requests = (sum.requests ?? 1) + (u.requests ?? 1);
+    sum.micro += micro(u.costUsd);
+    if (Date.parse(u.occurredAt) > Date.parse(sum.occurredAt)) sum.occurredAt = u.occurredAt;
+  }
+  return [...byEntry.values()].map(({ micro: total, ...u }) => ({ ...u, costUsd: total / 1_000_000 }));
+}
