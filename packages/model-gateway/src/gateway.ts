@@ -107,9 +107,9 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
   res.end(body);
 }
 
-/** Writes, waiting for the client to drain when its buffer is full. */
-function write(res: ServerResponse, text: string): Promise<void> {
-  if (res.write(text) || res.destroyed) return Promise.resolve();
+/** Resolves when the client has taken what was written (or is gone). */
+function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off("drain", done);
@@ -376,7 +376,7 @@ class Gateway {
         abort.abort();
         return false;
       }
-      await write(res, sse(event));
+      res.write(sse(event));
       return true;
     };
     const onClose = () => abort.abort();
@@ -396,6 +396,7 @@ class Gateway {
         } finally {
           res.uncork();
         }
+        if (res.writableNeedDrain) await drained(res);
       }
       res.end();
       await this.#finish(call, reported ? { reported } : {});
