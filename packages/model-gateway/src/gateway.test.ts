@@ -201,7 +201,7 @@ describe("wsops gateway: chat completions", () => {
       fallbackChain: [],
       perMinuteBudget: { tokensPerMinute: 300, costUsdPerMinute: 1, requestsPerMinute: 30 },
     });
-    const { executor, url, upstreams } = await setup(tight, {
+    const { executor, url, upstreams, log } = await setup(tight, {
       anthropic: { tokens: 400, usagePerChunk: true, delayMs: 1 },
     });
     const response = await post(url, chat({ stream: true, max_tokens: 100 }));
@@ -222,6 +222,7 @@ describe("wsops gateway: chat completions", () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("60");
     expect(await refused.json()).toMatchObject({ error: { code: "budget_exhausted" } });
+    expect(log.filter((line) => line.includes("internal error"))).toEqual([]);
   });
 
   it("lets two concurrent streams of the persona share one budget", async () => {
@@ -229,7 +230,7 @@ describe("wsops gateway: chat completions", () => {
       fallbackChain: [],
       perMinuteBudget: { tokensPerMinute: 600, costUsdPerMinute: 1, requestsPerMinute: 30 },
     });
-    const { executor, url } = await setup(shared, { anthropic: { tokens: 500, delayMs: 1 } });
+    const { executor, url, log } = await setup(shared, { anthropic: { tokens: 500, delayMs: 1 } });
     const bodies = await Promise.all(
       [0, 1].map(async () => (await post(url, chat({ stream: true, max_tokens: 50 }))).text()),
     );
@@ -241,6 +242,7 @@ describe("wsops gateway: chat completions", () => {
     expect(total).toBeLessThanOrEqual(600 + 2);
     expect(total).toBeGreaterThan(600 - 2 * 32);
     expect((await summaries(executor)).map((s) => s.outcome)).toEqual(["cut", "cut"]);
+    expect(log.filter((line) => line.includes("internal error"))).toEqual([]);
   });
 
   it("moves on when a credential does not resolve, and says why", async () => {

@@ -381,36 +381,34 @@ class Gateway {
     };
     const onClose = () => abort.abort();
     res.once("close", onClose);
+    let outcome: "cut" | "failed" | "cancelled" | undefined;
     try {
       for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
         parser.feed(decoder.decode(bytes, { stream: true }));
         // The events of one read leave in one write.
         res.cork();
         try {
-          while (events.length > 0) {
-            if (!(await relay(events.shift() as EventSourceMessage))) {
-              await this.#finish(call, { outcome: "cut", ...(reported ? { reported } : {}) });
-              return;
-            }
-          }
+          while (events.length > 0 && outcome === undefined)
+            if (!(await relay(events.shift() as EventSourceMessage))) outcome = "cut";
         } finally {
           res.uncork();
         }
+        if (outcome) break;
         if (res.writableNeedDrain) await drained(res);
       }
-      res.end();
-      await this.#finish(call, reported ? { reported } : {});
     } catch (error) {
-      if (clientGone()) {
-        await this.#finish(call, { outcome: "cancelled", ...(reported ? { reported } : {}) });
-        return;
+      // Leaving the loop early may fail too (the upstream was aborted): only a failure before counts.
+      if (outcome === undefined) {
+        outcome = clientGone() ? "cancelled" : "failed";
+        const message = scrub(`the upstream stream failed: ${(error as Error).message}`, []);
+        if (outcome === "failed" && !res.writableEnded)
+          res.end(`data: ${errorBody(message, "upstream_error", "upstream_error")}\n\n`);
       }
-      const message = scrub(`the upstream stream failed: ${(error as Error).message}`, []);
-      if (!res.writableEnded) res.end(`data: ${errorBody(message, "upstream_error", "upstream_error")}\n\n`);
-      await this.#finish(call, { outcome: "failed", ...(reported ? { reported } : {}) });
     } finally {
       res.off("close", onClose);
     }
+    if (!res.writableEnded) res.end();
+    await this.#finish(call, { ...(outcome ? { outcome } : {}), ...(reported ? { reported } : {}) });
   }
 
   async #finish(call: MeteredCall, options: Parameters<MeteredCall["finish"]>[0]): Promise<void> {
