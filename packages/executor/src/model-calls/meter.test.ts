@@ -268,6 +268,36 @@ describe("a governed model call", () => {
     expect(finished.map((f) => f.summary.outcome)).toEqual(["cut", "cut"]);
   });
 
+  it("decides again when another call took the budget between its decision and its reservation", async () => {
+    const executor = await open(
+      chainBinding({
+        fallbackChain: [],
+        perMinuteBudget: { tokensPerMinute: 300, costUsdPerMinute: 1, requestsPerMinute: 30 },
+      }),
+    );
+    const store = executor.context.store;
+    const refused: string[] = [];
+    const commit = store.commit.bind(store);
+    store.commit = (batch) =>
+      commit(batch).catch((error: { code?: string }) => {
+        refused.push(String(error.code));
+        throw error;
+      });
+    const requests = [modelCall(), modelCall()];
+    // Both decide on the same state; the store lets one reservation through, the other decides again.
+    const starts = await Promise.all(requests.map((r) => executor.modelCall(r)));
+    expect(refused).toEqual(["limit_exceeded"]);
+    expect(starts.map((s) => (s.ok ? "held" : s.refusal.code)).sort()).toEqual(["budget_exhausted", "held"]);
+    const loser = requests[starts.findIndex((s) => !s.ok)]?.modelCallId as string;
+    expect(
+      (await auditOf(executor, loser)).map((r) => [r.type, (r.data as { decision?: string }).decision]),
+    ).toEqual([
+      ["model_call_decision", "deny"],
+      ["model_call", undefined],
+    ]);
+    expect((await executor.context.store.reservations("coder")).map((r) => r.amounts.tokens)).toEqual([200]);
+  });
+
   it("refuses what it cannot route, and audits the refusal", async () => {
     const executor = await open();
     const unmet = modelCall(["computer_use"]);

@@ -256,9 +256,12 @@ export class MeteredCall {
           audit: [...spent.flatMap((s) => s.audit), this.#decisionAudit(decided.decision)],
         });
       } catch (error) {
+        if (!isStateError(error, "limit_exceeded")) throw error;
         // Another call of the persona reserved between the decision and this commit: decide again.
-        if (isStateError(error, "limit_exceeded") && race < MAX_RACES) continue;
-        throw error;
+        if (race < MAX_RACES) continue;
+        const refusal = { code: "budget_exhausted", message: error.message };
+        await this.#end("refused", spent, refusal);
+        return { ok: false, refusal };
       }
       this.#binding = decided.binding;
       this.#decision = decided.decision;
