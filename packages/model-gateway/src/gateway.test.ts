@@ -245,6 +245,29 @@ describe("wsops gateway: chat completions", () => {
     expect(log.filter((line) => line.includes("internal error"))).toEqual([]);
   });
 
+  it("ends the call, aborting the upstream, when the client goes away mid-stream", async () => {
+    const { executor, url, upstreams } = await setup(chainBinding(), {
+      anthropic: { tokens: 400, delayMs: 2 },
+    });
+    const client = new AbortController();
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(chat({ stream: true })),
+      signal: client.signal,
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    client.abort();
+    for (let i = 0; i < 200 && (await summaries(executor)).length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await summaries(executor)).toMatchObject([{ outcome: "cancelled" }]);
+    for (let i = 0; i < 200 && !upstreams.anthropic?.streams[0]?.aborted; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(upstreams.anthropic?.streams[0]).toMatchObject({ aborted: true });
+    expect(upstreams.anthropic?.streams[0]?.written).toBeLessThan(400);
+  });
+
   it("moves on when a credential does not resolve, and says why", async () => {
     const { executor, url, upstreams } = await setup(
       chainBinding({ credentialRef: "env://NOT_SET_ANYWHERE" }),

@@ -163,7 +163,9 @@ class Gateway {
       clientGone = !res.writableFinished;
     });
     for (;;) {
-      const attempt = await this.#forward(call, body, () => clientGone);
+      if (clientGone)
+        return this.#finish(call, { outcome: "cancelled", reported: { tokensIn: 0, tokensOut: 0 } });
+      const attempt = await this.#forward(call, body);
       if (attempt.ok) return this.#serve(call, attempt, res, body.stream === true, () => clientGone);
       this.#log(
         `model call ${call.modelCallId}: ${call.route.provider}/${call.route.model} failed: ${attempt.code}: ${attempt.message}`,
@@ -246,7 +248,7 @@ class Gateway {
   }
 
   /** Calls the route's upstream; a failure to resolve, reach or get an answer from it is a failed attempt. */
-  async #forward(call: MeteredCall, body: ChatRequest, clientGone: () => boolean): Promise<Attempt> {
+  async #forward(call: MeteredCall, body: ChatRequest): Promise<Attempt> {
     const { provider, model, credentialRef } = call.route;
     const base = Object.hasOwn(this.#o.upstreams, provider) ? this.#o.upstreams[provider] : undefined;
     if (!base)
@@ -257,7 +259,6 @@ class Gateway {
       if (!resolved.ok) return { ok: false, code: resolved.code, message: resolved.message };
       secrets.push(resolved.secret);
     }
-    if (clientGone()) return { ok: false, code: "client_gone", message: "the client went away" };
     const abort = new AbortController();
     let response: Response;
     try {
