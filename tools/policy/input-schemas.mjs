@@ -102,14 +102,20 @@ const state = {
   usage: { type: "array", items: contract("UsageRecord") },
 };
 
-const paths = (/** @type {string} */ description) => ({ type: "array", description, items: { type: "string" } });
+const paths = (/** @type {string} */ description) => ({
+  type: "array",
+  description,
+  items: { type: "string" },
+});
 const machine = {
   type: "object",
   description: "What the executor knows about the machine, for an agent runtime's file tools.",
   properties: {
     workspaceRoot: { type: "string", description: "Absolute real path of the workspace." },
     home: { type: "string", description: "The invoking user's home: what a profile's '~' means." },
-    protectedPaths: paths("The executor's state directories and the approver keys: out of reach whatever a rule says."),
+    protectedPaths: paths(
+      "The executor's state directories and the approver keys: out of reach whatever a rule says.",
+    ),
     hiddenPaths: paths("What bubblewrap hides by default (credential stores, host secrets, daemon sockets)."),
   },
 };
