@@ -48,6 +48,7 @@ export async function runSandboxed(spec: RunSpec): Promise<RunResult> {
     maxOutputBytes: spec.maxOutputBytes,
     signal: spec.signal,
     onOutput: spec.onOutput,
+    stdin: spec.stdin,
   } satisfies Partial<SuperviseOptions>;
 
   if (choice.backend === "process") {

@@ -45,13 +45,14 @@ _complete if {
 	is_array(_machine.hiddenPaths)
 }
 
-# Every target, with what it means: the path as named, as resolved, and how each is reached.
+# Every target, with what it means: hidden or protected when the path as named or as resolved is;
+# inside the workspace (or writable) when the resolved path is (the root is the real path).
 _facts contains object.union(t, {
 	"named": _named(t),
 	"protected": true in {_protected(t.path), _protected(t.real)},
 	"hidden": true in {_hidden(t.path), _hidden(t.real)},
-	"inside": {_inside(t.path), _inside(t.real)} == {true},
-	"writable": {_writable(t.path), _writable(t.real)} == {true},
+	"inside": _inside(t.real),
+	"writable": _writable(t.real),
 }) if {
 	_described
 	is_object(_machine)
