@@ -215,6 +215,34 @@ export class Executor {
     return recordOutcome(this.context, toolExecutionId, reported);
   }
 
+  /**
+   * The latest call of the session, decided for a runtime and still running, that is the same call
+   * (by its digest): how a runtime that gives calls no id (Gemini CLI) reports how one ended.
+   */
+  async runningCall(sessionId: string, digest: string): Promise<string | null> {
+    const { store } = this.context;
+    const running = await store.listStreams({
+      kind: "tool_execution",
+      sessionId,
+      state: "running",
+      limit: 1000,
+    });
+    for (const { stream } of running) {
+      const first = (await store.read(stream))[0]?.data as { callDigest?: string; decidedFor?: string };
+      if (first?.decidedFor && first.callDigest === digest) return stream;
+    }
+    return null;
+  }
+
+  /** An agent runtime's hook input that could not be read: kept in the audit log (observe mode). */
+  async recordRejectedInput(runtime: string, reason: string): Promise<void> {
+    await this.context.store.commit({
+      audit: [
+        { type: "hook_input_rejected", subject: "-", data: { runtime, reason: reason.slice(0, 4096) } },
+      ],
+    });
+  }
+
   /** Approval requests, newest first, with what they are for and the commands that resolve them. */
   approvals(options: { pending?: boolean; limit?: number } = {}): Promise<ApprovalListing[]> {
     return listApprovals(this.context, options);

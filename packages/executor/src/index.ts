@@ -9,7 +9,7 @@ export { type EventSink, fileSink, lifecycleEvent, stdoutSink } from "./events.j
 export { Executor, type ExecutorOptions, type Status } from "./executor.js";
 export { ExplainError, type ExplainOptions, type Explanation, explainToolCall } from "./explain.js";
 export type { GrantedTool, GrantRequest } from "./grants.js";
-export type { McpCaller, McpToolResult } from "./mcp.js";
+export type { McpCall, McpCaller, McpToolResult } from "./mcp.js";
 export type { OperationOutcome } from "./operations.js";
 export type { RecordedOutcome, ReportedOutcome } from "./outcome.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";

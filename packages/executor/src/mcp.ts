@@ -13,19 +13,23 @@ export interface McpToolResult {
   [key: string]: unknown;
 }
 
+/** One allowed call, as the executor hands it to the caller. */
+export interface McpCall {
+  server: string;
+  tool: string;
+  /** As the client sent them (the records keep them redacted). */
+  arguments: Record<string, unknown>;
+  toolExecutionId: string;
+}
+
 export interface McpCaller {
   /** Whether a server of this name is configured here. */
   has(server: string): boolean;
   /**
-   * Calls the tool with the arguments as the client sent them. Resolves to the server's result
-   * (isError for a tool error); rejects when the server cannot be reached or answers with an error.
+   * Calls the tool. Resolves to the server's result (isError for a tool error); rejects when the
+   * server cannot be reached or answers with an error; `signal` cancels it.
    */
-  callTool(
-    server: string,
-    tool: string,
-    args: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<McpToolResult>;
+  callTool(call: McpCall, signal: AbortSignal): Promise<McpToolResult>;
 }
 
 const PREVIEW_CHARS = 4096;

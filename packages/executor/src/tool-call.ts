@@ -330,7 +330,8 @@ async function runMcp(
   watch.start(controller);
   let answer: { ok: true; result: McpToolResult } | { ok: false; message: string };
   try {
-    answer = { ok: true, result: await ctx.mcp.callTool(server, name, args, controller.signal) };
+    const call = { server, tool: name, arguments: args, toolExecutionId: id };
+    answer = { ok: true, result: await ctx.mcp.callTool(call, controller.signal) };
   } catch (error) {
     answer = { ok: false, message: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -41,6 +41,11 @@ _cases := {
 		"deny": {_reason("mcp_argument_denied", "files/write: argument path = /home/dev/.netrc is denied: a credential store")},
 		"approval": set(),
 	},
+	"a CI workflow asks by the shipped rules": {
+		"input": _call("filesystem", "write_file", {"path": "/home/dev/demo/.github/workflows/ci.yml"}),
+		"deny": set(),
+		"approval": {_reason("mcp_argument_needs_approval", "filesystem/write_file: argument path = /home/dev/demo/.github/workflows/ci.yml needs approval: a CI workflow runs with the repository's secrets")},
+	},
 	"a rule for one tool asks": {
 		"argumentRules": _writes_need_approval,
 		"input": _call("filesystem", "write_file", {"path": "/home/dev/demo/a.txt", "content": "x"}),

@@ -1,0 +1,123 @@
+// Gemini CLI's hooks (BeforeTool, AfterTool): its JSON on stdin, by tool name, onto calls; an
+// answer onto {decision, reason}. Gemini gives a call no id: AfterTool finds the call by its digest
+// (the latest running call of the session that is the same call). Gemini has no "ask": a profile
+// that leaves approvals to the runtime gets no opinion, so Gemini's own confirmation applies.
+import { resolve } from "node:path";
+import { field, type HookCall, objectOf, outcomeOf, type RuntimeProtocol } from "./event.js";
+import {
+  fileTool,
+  globBase,
+  HookInputError,
+  mcpTool,
+  optionalText,
+  shellTool,
+  text,
+  webFetch,
+  webSearch,
+} from "./request.js";
+
+type Input = Record<string, unknown>;
+
+// web_fetch's prompt names the URLs it fetches (up to 20) in its text; each is decided as a fetch.
+const URLS = /\bhttps?:\/\/[^\s<>"'`)\]]+/gi;
+
+const tools: Record<string, (input: Input, cwd: string) => HookCall[]> = {
+  run_shell_command: (i, cwd) => {
+    const directory = optionalText(i, "directory", "run_shell_command");
+    return [
+      {
+        tool: shellTool(text(i, "command", "run_shell_command")),
+        ...(directory ? { cwd: resolve(cwd, directory) } : {}),
+      },
+    ];
+  },
+  read_file: (i, cwd) => [
+    {
+      tool: fileTool(
+        "read_file",
+        "read",
+        [pathOf(i, ["path", "absolute_path", "file_path"], "read_file")],
+        cwd,
+      ),
+    },
+  ],
+  write_file: (i, cwd) => [
+    { tool: fileTool("write_file", "write", [text(i, "file_path", "write_file")], cwd) },
+  ],
+  replace: (i, cwd) => [{ tool: fileTool("replace", "write", [text(i, "file_path", "replace")], cwd) }],
+  glob: (i, cwd) => {
+    const dir = optionalText(i, "path", "glob") ?? cwd;
+    return [{ tool: fileTool("glob", "read", [globBase(text(i, "pattern", "glob"), dir)], cwd) }];
+  },
+  search_file_content: (i, cwd) => [
+    {
+      tool: fileTool(
+        "search_file_content",
+        "read",
+        [optionalText(i, "path", "search_file_content") ?? cwd],
+        cwd,
+      ),
+    },
+  ],
+  list_directory: (i, cwd) => [
+    { tool: fileTool("list_directory", "read", [text(i, "path", "list_directory")], cwd) },
+  ],
+  read_many_files: (i, cwd) => {
+    const paths = i.paths;
+    if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === "string" && p !== ""))
+      throw new HookInputError("read_many_files: tool_input.paths must be a non-empty array of strings");
+    // Paths may be globs: each is decided where it starts searching.
+    return [
+      {
+        tool: fileTool(
+          "read_many_files",
+          "read",
+          (paths as string[]).map((p) => globBase(p, cwd)),
+          cwd,
+        ),
+      },
+    ];
+  },
+  web_fetch: (i) => {
+    const urls = [...new Set(text(i, "prompt", "web_fetch").match(URLS) ?? [])];
+    if (urls.length === 0) throw new HookInputError("web_fetch: tool_input.prompt names no http(s) URL");
+    return urls.map((url) => ({ tool: webFetch("web_fetch", url) }));
+  },
+  google_web_search: (i) => [{ tool: webSearch("google_web_search", text(i, "query", "google_web_search")) }],
+};
+
+function pathOf(input: Input, fields: string[], tool: string): string {
+  const name = fields.find((f) => input[f] !== undefined);
+  if (!name) throw new HookInputError(`${tool}: tool_input needs ${fields.join(" or ")}`);
+  return text(input, name, tool);
+}
+
+const MCP = /^mcp__(.+?)__(.+)$/;
+
+export const geminiCli: RuntimeProtocol = {
+  name: "gemini-cli",
+  projectDirEnv: "GEMINI_PROJECT_DIR",
+  parse(raw) {
+    const input = objectOf(raw, "the hook input");
+    const event = field(input, "hook_event_name");
+    if (event !== "BeforeTool" && event !== "AfterTool")
+      return { kind: "ignored", why: `wsops governs BeforeTool and AfterTool, not ${event}` };
+    const sessionId = field(input, "session_id");
+    const cwd = field(input, "cwd");
+    const toolName = field(input, "tool_name");
+    const toolInput = objectOf(input.tool_input ?? {}, "tool_input");
+    const mcp = MCP.exec(toolName);
+    const build = tools[toolName];
+    if (!mcp && !build) return { kind: "ignored", why: `wsops does not govern Gemini CLI's ${toolName}` };
+    const calls = mcp
+      ? [{ tool: mcpTool(mcp[1] as string, mcp[2] as string, toolInput) }]
+      : (build as NonNullable<typeof build>)(toolInput, cwd);
+    if (event === "BeforeTool") return { kind: "before", sessionId, cwd, toolName, calls };
+    return { kind: "after", sessionId, cwd, toolName, calls, outcome: outcomeOf(input.tool_response) };
+  },
+  render(answer) {
+    if (answer.verdict === "none" || answer.verdict === "ask") return "{}\n";
+    const decision = answer.verdict === "allow" ? "allow" : "deny";
+    return `${JSON.stringify({ decision, reason: answer.reason })}\n`;
+  },
+};
