@@ -1,7 +1,6 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { loadAnalyzer } from "@workspace-ops/analysis";
 import { type Principal, type ToolGrantRecord, type UsageRecord, validate } from "@workspace-ops/contracts";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
 import { type ApprovalListing, listApprovals } from "./approval-list.js";
@@ -107,16 +106,19 @@ export class Executor {
         return policy;
       },
       analyzer: () => {
-        analyzer ??= loadAnalyzer().then(
-          (loaded) => ({ ok: true as const, analyzer: loaded }),
-          (error: unknown) => ({
-            ok: false as const,
-            error: {
-              code: "analysis_unavailable",
-              message: `the shell parser did not load: ${String(error)}`,
-            },
-          }),
-        );
+        // The shell parser (tree-sitter) is loaded only when a command is to be analysed.
+        analyzer ??= import("@workspace-ops/analysis")
+          .then(({ loadAnalyzer }) => loadAnalyzer())
+          .then(
+            (loaded) => ({ ok: true as const, analyzer: loaded }),
+            (error: unknown) => ({
+              ok: false as const,
+              error: {
+                code: "analysis_unavailable",
+                message: `the shell parser did not load: ${String(error)}`,
+              },
+            }),
+          );
         return analyzer;
       },
       now: options.now ?? (() => new Date()),

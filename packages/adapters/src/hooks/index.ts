@@ -3,3 +3,4 @@ export type { HookAnswer, HookCall, HookEvent, RuntimeProtocol } from "./event.j
 export { geminiCli } from "./gemini-cli.js";
 export { buildRequest, HookInputError, type HookSession } from "./request.js";
 export { combine, type HookOptions, type HookResult, runHook } from "./run-hook.js";
+export { type ServeOptions, serveHooks } from "./server.js";

@@ -3,10 +3,11 @@
 // workspace, and the tool by kind: a shell command, a file tool's absolute paths, a web tool's URL
 // or query, an MCP tool with its arguments redacted.
 import { createHash, randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Principal, ToolExecutionRequest } from "@workspace-ops/contracts";
 import { redact } from "@workspace-ops/redact";
-import picomatch from "picomatch";
+import type picomatchType from "picomatch";
 
 export type Tool = ToolExecutionRequest["tool"];
 
@@ -93,8 +94,14 @@ export const fileTool = (
   paths: paths.map((p) => resolve(cwd, p)),
 });
 
+// Loaded on the first glob only: every other hook call does without it.
+let picomatch: typeof picomatchType | undefined;
+
 /** Where a glob pattern starts searching: its literal leading folders, from `dir`. */
-export const globBase = (pattern: string, dir: string): string => resolve(dir, picomatch.scan(pattern).base);
+export function globBase(pattern: string, dir: string): string {
+  picomatch ??= createRequire(import.meta.url)("picomatch") as typeof picomatchType;
+  return resolve(dir, picomatch.scan(pattern).base);
+}
 
 export const webFetch = (name: string, url: string): Tool => ({ kind: "web", name, access: "fetch", url });
 

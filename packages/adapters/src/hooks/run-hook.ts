@@ -22,6 +22,8 @@ export interface HookOptions {
   mode: Mode;
   /** Opens the executor on the workspace (the caller's store, state directory and bundle). */
   open: (workspaceRoot: string) => Promise<Executor>;
+  /** Done with an executor `open` gave (default: close it; a hook server keeps it open). */
+  release?: (executor: Executor) => Promise<void>;
   /** --workspace; else the runtime's project folder variable, else the hook input's cwd. */
   workspace?: string;
   /** Who the agent is (default agent:<runtime name>). */
@@ -118,7 +120,7 @@ export async function runHook(stdin: string, options: HookOptions): Promise<Hook
     if (error instanceof HookInputError) return failed(`malformed hook input: ${error.message}`);
     return failed(messageOf(error));
   } finally {
-    await executor.close();
+    await (options.release ? options.release(executor) : executor.close());
   }
 }
 
@@ -193,7 +195,7 @@ async function recordRejected(options: HookOptions, why: string): Promise<void> 
     try {
       await executor.recordRejectedInput(options.protocol.name, why);
     } finally {
-      await executor.close();
+      await (options.release ? options.release(executor) : executor.close());
     }
   } catch {
     // Observe mode never blocks, also when there is nowhere to record.

@@ -3,6 +3,7 @@
 // loading zod alone costs it tens of milliseconds (docs/performance.md).
 import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
 import type { Principal } from "@workspace-ops/contracts";
 import type { ExecutorOptions, Mode } from "@workspace-ops/executor";
 import { UsageError } from "../io.js";
@@ -126,3 +127,14 @@ export function stateFlagsOf(values: {
 
 const quoted = (word: string) =>
   /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+
+/**
+ * For a process that makes one decision and exits: WebAssembly (the policy, the shell parser) is
+ * compiled by the baseline compiler only. Otherwise V8 recompiles hot functions in the background,
+ * and node waits for those compilations before it exits: measured, 0.5 to 1 s more for a hook on a
+ * Bash command, for code that would never run again. A long-lived process (a hook server, decide
+ * --jsonl) keeps the optimizing compiler. Set before any WebAssembly is compiled.
+ */
+export function decideOnceAndExit(): void {
+  setFlagsFromString("--liftoff-only");
+}

@@ -5,7 +5,13 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { Executor } from "@workspace-ops/executor";
 import { type Io, UsageError } from "../io.js";
-import { agentHelp, approveFlagsOf, executorOptionsOf, parseAgentFlags } from "./agent-shared.js";
+import {
+  agentHelp,
+  approveFlagsOf,
+  decideOnceAndExit,
+  executorOptionsOf,
+  parseAgentFlags,
+} from "./agent-shared.js";
 
 export const decideUsage = `Usage: wsops decide [options] < REQUEST.json
        wsops decide --jsonl [options]       (one request per line, answered in order)
@@ -37,6 +43,7 @@ export async function decideCommand(argv: string[], io: Io): Promise<number> {
   const runtime = typeof values.runtime === "string" ? values.runtime : "decide-client";
   if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(runtime)) throw new UsageError("--runtime: must be a name");
   const workspaceRoot = flags.workspace ?? resolve(process.cwd());
+  if (values.jsonl !== true) decideOnceAndExit();
   const { answerLine, serveJsonl } = await import("@workspace-ops/adapters/decide");
   const executor = await Executor.open(executorOptionsOf(flags, workspaceRoot));
   const options = { executor, runtime, mode: flags.mode, approveFlags: approveFlagsOf(flags, workspaceRoot) };
