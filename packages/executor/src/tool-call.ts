@@ -9,7 +9,7 @@ import {
 } from "@workspace-ops/contracts";
 import { isStateError, thisProcess } from "@workspace-ops/store";
 import { callDigest, parkedCalls, useApproval } from "./approval-reuse.js";
-import { watchForCancel } from "./cancel.js";
+import { type CancelWatch, watchForCancel } from "./cancel.js";
 import { currentState, type ExecutorContext, Phase, principalKey } from "./context.js";
 import { approvalRequestFor, type Decided, decideRecorded, decideToolCall, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
@@ -224,7 +224,6 @@ export async function run(
   facts: RunFacts,
   phase = new Phase(ctx, request.toolExecutionId),
 ): Promise<ToolCallOutcome> {
-  const id = request.toolExecutionId;
   const traceparent = request.correlation.traceparent;
   if (request.tool.kind === "mcp") return runMcp(ctx, request, from, started, facts, phase);
   if (request.tool.kind !== "shell" || !request.tool.argv) {
@@ -238,25 +237,8 @@ export async function run(
     return finish(ctx, request, started, { ...facts, outcome: "unavailable", reasons: [reason] }, phase);
   }
   const options = await runOptions(ctx, facts.decision, request.profileId);
-  phase.transition(from, "running", thisProcess());
-  phase.event({
-    kind: "started",
-    subject: id,
-    state: "running",
-    traceparent,
-    toolExecutionId: id,
-    ...(facts.decision ? { decisionId: facts.decision.decisionId } : {}),
-  });
-  const watch = watchForCancel(ctx, id);
-  try {
-    await phase.commit();
-  } catch (error) {
-    watch.stop();
-    throw error;
-  }
+  const { watch, controller } = await startRunning(ctx, request, from, facts, phase);
   const runStarted = performance.now();
-  const controller = new AbortController();
-  watch.start(controller);
   const ran = await runSandboxed({
     signal: controller.signal,
     ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
@@ -270,6 +252,39 @@ export async function run(
   watch.stop();
   const runMs = performance.now() - runStarted;
   return recordRun(ctx, request, started, facts, ran, runMs);
+}
+
+/**
+ * The commit that marks the call running (its transition, the started event, what `phase` holds),
+ * with the cancel watcher looking from then on; the controller it aborts on a cancel request.
+ */
+async function startRunning(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  from: State,
+  facts: RunFacts,
+  phase: Phase,
+): Promise<{ watch: CancelWatch; controller: AbortController }> {
+  const id = request.toolExecutionId;
+  phase.transition(from, "running", thisProcess());
+  phase.event({
+    kind: "started",
+    subject: id,
+    state: "running",
+    traceparent: request.correlation.traceparent,
+    toolExecutionId: id,
+    ...(facts.decision ? { decisionId: facts.decision.decisionId } : {}),
+  });
+  const watch = watchForCancel(ctx, id);
+  try {
+    await phase.commit();
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
+  const controller = new AbortController();
+  watch.start(controller);
+  return { watch, controller };
 }
 
 /**
@@ -309,25 +324,8 @@ async function runMcp(
       "mcp_arguments_redacted",
       "the call's arguments were redacted when it was received, and the process that received it holds the originals no more",
     );
-  phase.transition(from, "running", thisProcess());
-  phase.event({
-    kind: "started",
-    subject: id,
-    state: "running",
-    traceparent,
-    toolExecutionId: id,
-    ...(facts.decision ? { decisionId: facts.decision.decisionId } : {}),
-  });
-  const watch = watchForCancel(ctx, id);
-  try {
-    await phase.commit();
-  } catch (error) {
-    watch.stop();
-    throw error;
-  }
+  const { watch, controller } = await startRunning(ctx, request, from, facts, phase);
   const runStarted = performance.now();
-  const controller = new AbortController();
-  watch.start(controller);
   let answer: { ok: true; result: McpToolResult } | { ok: false; message: string };
   try {
     const call = { server, tool: name, arguments: args, toolExecutionId: id };

@@ -1,11 +1,10 @@
 // Claude Code's hooks (PreToolUse, PostToolUse): its JSON on stdin, by tool name, onto calls; an
 // answer onto hookSpecificOutput.permissionDecision. See docs/integrations.md.
-import { field, type HookCall, objectOf, outcomeOf, type RuntimeProtocol } from "./event.js";
+import { field, type HookCall, parseToolEvent, type RuntimeProtocol } from "./event.js";
 import {
   fileTool,
   globBase,
   identifier,
-  mcpTool,
   optionalText,
   shellTool,
   text,
@@ -15,8 +14,8 @@ import {
 
 type Input = Record<string, unknown>;
 
-/** Claude Code's tools, by name, as the calls wsops decides (cwd: the session's). */
-const tools: Record<string, (input: Input, cwd: string) => HookCall["tool"]> = {
+/** Claude Code's tools, by name, as the call wsops decides (cwd: the session's). */
+const tool: Record<string, (input: Input, cwd: string) => HookCall["tool"]> = {
   Bash: (i) => shellTool(text(i, "command", "Bash")),
   Read: (i, cwd) => fileTool("Read", "read", [text(i, "file_path", "Read")], cwd),
   Write: (i, cwd) => fileTool("Write", "write", [text(i, "file_path", "Write")], cwd),
@@ -34,31 +33,18 @@ const tools: Record<string, (input: Input, cwd: string) => HookCall["tool"]> = {
   WebSearch: (i) => webSearch("WebSearch", text(i, "query", "WebSearch")),
 };
 
-const MCP = /^mcp__(.+?)__(.+)$/;
+/** Each of them is one call. */
+const tools = Object.fromEntries(
+  Object.entries(tool).map(([name, build]) => [name, (i: Input, cwd: string) => [{ tool: build(i, cwd) }]]),
+);
 
 export const claudeCode: RuntimeProtocol = {
   name: "claude-code",
   projectDirEnv: "CLAUDE_PROJECT_DIR",
-  parse(raw) {
-    const input = objectOf(raw, "the hook input");
-    const event = field(input, "hook_event_name");
-    if (event !== "PreToolUse" && event !== "PostToolUse")
-      return { kind: "ignored", why: `wsops governs PreToolUse and PostToolUse, not ${event}` };
-    const sessionId = field(input, "session_id");
-    const cwd = field(input, "cwd");
-    const toolName = field(input, "tool_name");
-    const toolInput = objectOf(input.tool_input ?? {}, "tool_input");
-    const mcp = MCP.exec(toolName);
-    const build = tools[toolName];
-    if (!mcp && !build) return { kind: "ignored", why: `wsops does not govern Claude Code's ${toolName}` };
-    const tool = mcp
-      ? mcpTool(mcp[1] as string, mcp[2] as string, toolInput)
-      : (build as NonNullable<typeof build>)(toolInput, cwd);
-    const calls = [{ id: identifier("texec-", field(input, "tool_use_id")), tool }];
-    if (event === "PreToolUse") return { kind: "before", sessionId, cwd, toolName, calls };
-    const response = input.tool_response;
-    return { kind: "after", sessionId, cwd, toolName, calls, outcome: outcomeOf(response) };
-  },
+  parse: (raw) =>
+    parseToolEvent(raw, "Claude Code", { before: "PreToolUse", after: "PostToolUse" }, tools, (event) => [
+      identifier("texec-", field(event.input, "tool_use_id")),
+    ]),
   render(answer) {
     if (answer.verdict === "none") return "";
     const decision = answer.verdict === "approval_required" ? "deny" : answer.verdict;

@@ -1,7 +1,7 @@
 // What a runtime's hook input means, whatever the runtime: before a tool runs (decide it), after it
 // ran (record how it ended), or something this hook does not govern.
 import type { ReportedOutcome, Verdict } from "@workspace-ops/executor";
-import { HookInputError, type Tool } from "./request.js";
+import { HookInputError, mcpTool, type Tool } from "./request.js";
 
 /** One governed call of a hook event (a Gemini web_fetch of several URLs is several). */
 export interface HookCall {
@@ -72,4 +72,52 @@ export function outcomeOf(response: unknown): ReportedOutcome {
     r.is_error === true ||
     (error !== undefined && error !== null && error !== "" && error !== false);
   return { outcome: failed ? "failed" : "succeeded", output };
+}
+
+/** What every runtime's tool event holds, read and checked; null for an event this hook does not govern. */
+export interface ToolEvent {
+  input: Record<string, unknown>;
+  phase: "before" | "after";
+  sessionId: string;
+  cwd: string;
+  toolName: string;
+  toolInput: Record<string, unknown>;
+}
+
+const MCP_TOOL = /^mcp__(.+?)__(.+)$/;
+
+/**
+ * Parses a runtime's tool event: its event names (before, after), and its tools by name (MCP tools,
+ * mcp__SERVER__TOOL, are common to both runtimes). Other events and tools are "ignored".
+ */
+export function parseToolEvent(
+  raw: unknown,
+  runtime: string,
+  events: { before: string; after: string },
+  tools: Record<string, (input: Record<string, unknown>, cwd: string) => HookCall[]>,
+  ids: (event: ToolEvent) => (string | undefined)[] = () => [],
+): HookEvent {
+  const input = objectOf(raw, "the hook input");
+  const name = field(input, "hook_event_name");
+  if (name !== events.before && name !== events.after)
+    return { kind: "ignored", why: `wsops governs ${events.before} and ${events.after}, not ${name}` };
+  const event: ToolEvent = {
+    input,
+    phase: name === events.before ? "before" : "after",
+    sessionId: field(input, "session_id"),
+    cwd: field(input, "cwd"),
+    toolName: field(input, "tool_name"),
+    toolInput: objectOf(input.tool_input ?? {}, "tool_input"),
+  };
+  const { sessionId, cwd, toolName, toolInput } = event;
+  const mcp = MCP_TOOL.exec(toolName);
+  const build = tools[toolName];
+  if (!mcp && !build) return { kind: "ignored", why: `wsops does not govern ${runtime}'s ${toolName}` };
+  const calls = mcp
+    ? [{ tool: mcpTool(mcp[1] as string, mcp[2] as string, toolInput) }]
+    : (build as NonNullable<typeof build>)(toolInput, cwd);
+  const named = ids(event);
+  const withIds = calls.map((call, k) => (named[k] ? { ...call, id: named[k] } : call));
+  if (event.phase === "before") return { kind: "before", sessionId, cwd, toolName, calls: withIds };
+  return { kind: "after", sessionId, cwd, toolName, calls: withIds, outcome: outcomeOf(input.tool_response) };
 }

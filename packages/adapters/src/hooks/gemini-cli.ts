@@ -3,12 +3,11 @@
 // (the latest running call of the session that is the same call). Gemini has no "ask": a profile
 // that leaves approvals to the runtime gets no opinion, so Gemini's own confirmation applies.
 import { resolve } from "node:path";
-import { field, type HookCall, objectOf, outcomeOf, type RuntimeProtocol } from "./event.js";
+import { type HookCall, parseToolEvent, type RuntimeProtocol } from "./event.js";
 import {
   fileTool,
   globBase,
   HookInputError,
-  mcpTool,
   optionalText,
   shellTool,
   text,
@@ -92,29 +91,10 @@ function pathOf(input: Input, fields: string[], tool: string): string {
   return text(input, name, tool);
 }
 
-const MCP = /^mcp__(.+?)__(.+)$/;
-
 export const geminiCli: RuntimeProtocol = {
   name: "gemini-cli",
   projectDirEnv: "GEMINI_PROJECT_DIR",
-  parse(raw) {
-    const input = objectOf(raw, "the hook input");
-    const event = field(input, "hook_event_name");
-    if (event !== "BeforeTool" && event !== "AfterTool")
-      return { kind: "ignored", why: `wsops governs BeforeTool and AfterTool, not ${event}` };
-    const sessionId = field(input, "session_id");
-    const cwd = field(input, "cwd");
-    const toolName = field(input, "tool_name");
-    const toolInput = objectOf(input.tool_input ?? {}, "tool_input");
-    const mcp = MCP.exec(toolName);
-    const build = tools[toolName];
-    if (!mcp && !build) return { kind: "ignored", why: `wsops does not govern Gemini CLI's ${toolName}` };
-    const calls = mcp
-      ? [{ tool: mcpTool(mcp[1] as string, mcp[2] as string, toolInput) }]
-      : (build as NonNullable<typeof build>)(toolInput, cwd);
-    if (event === "BeforeTool") return { kind: "before", sessionId, cwd, toolName, calls };
-    return { kind: "after", sessionId, cwd, toolName, calls, outcome: outcomeOf(input.tool_response) };
-  },
+  parse: (raw) => parseToolEvent(raw, "Gemini CLI", { before: "BeforeTool", after: "AfterTool" }, tools),
   render(answer) {
     if (answer.verdict === "none" || answer.verdict === "ask") return "{}\n";
     const decision = answer.verdict === "allow" ? "allow" : "deny";
