@@ -78,7 +78,9 @@ const tools: Record<string, (input: Input, cwd: string) => HookCall[]> = {
     ];
   },
   web_fetch: (i) => {
-    const urls = [...new Set(text(i, "prompt", "web_fetch").match(URLS) ?? [])];
+    // A URL in prose ends before the punctuation that follows it ("see https://x.example/a, then …").
+    const found = (text(i, "prompt", "web_fetch").match(URLS) ?? []).map((u) => u.replace(/[.,;:!?]+$/, ""));
+    const urls = [...new Set(found)];
     if (urls.length === 0) throw new HookInputError("web_fetch: tool_input.prompt names no http(s) URL");
     return urls.map((url) => ({ tool: webFetch("web_fetch", url) }));
   },
