@@ -49,7 +49,7 @@ export async function hookCommand(argv: string[], io: Io): Promise<number> {
   if (rest.length) throw new UsageError(`unexpected ${rest[0]}`);
   if (runtime !== "claude-code" && runtime !== "gemini-cli")
     throw new UsageError("name the runtime: wsops hook claude-code, or wsops hook gemini-cli");
-  // The flags that make one server (what it decides with), without --server/--serve themselves.
+  // What makes one server (what it decides with): the flags, without --server/--serve themselves.
   const key = [runtime, ...argv.filter((a) => a !== "--server" && a !== "--serve" && a !== runtime)];
   if (values.serve === true) return serve(runtime, flags, key);
 
@@ -92,12 +92,22 @@ async function hookOptions(runtime: "claude-code" | "gemini-cli", flags: AgentFl
   };
 }
 
+/** The environment a server keeps from the hook that started it, and that decides where state is. */
+const SERVER_ENV = [
+  "HOME",
+  "XDG_STATE_HOME",
+  "XDG_CONFIG_HOME",
+  "WSOPS_STATE_DIR",
+  "WSOPS_STORE_URL",
+] as const;
+
 /**
- * The socket of the server for these flags: in the user's state root, named after the flags and
- * this build of wsops (the newest of the packages a decision runs through), so a rebuilt wsops
- * never talks to an older server.
+ * The socket of the server for these flags: in the user's state root, named after the flags, the
+ * environment that names the state, and this build of wsops (the newest of the packages a decision
+ * runs through), so a hook never talks to a server that would decide otherwise.
  */
-async function socketPath(key: readonly string[]): Promise<string | null> {
+async function socketPath(flags: readonly string[]): Promise<string | null> {
+  const key = [...flags, ...SERVER_ENV.map((name) => `${name}=${process.env[name] ?? ""}`)];
   const [{ stateRoot }, { socketPathOf }] = await Promise.all([
     import("@workspace-ops/executor/state-dir"),
     import("@workspace-ops/adapters/hook-client"),
