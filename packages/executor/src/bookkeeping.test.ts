@@ -4,9 +4,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { OperationLifecycleEvent } from "@workspace-ops/contracts";
+import type { OperationLifecycleEvent, ToolExecutionRequest } from "@workspace-ops/contracts";
 import type { Batch } from "@workspace-ops/store";
 import { describe, expect, it } from "vitest";
+import { callDigest } from "./approval-reuse.js";
 import { Executor } from "./executor.js";
 import { alice, T0, toolCall } from "./testing/payloads.js";
 
@@ -90,7 +91,12 @@ describe("the executor's bookkeeping", () => {
     );
     const audited = (await store.readAudit()).filter((record) => record.subject === id);
     expect(audited.map((record) => record.type)).toEqual([...before, ...after]);
-    expect(audited[0]?.data).toEqual({ mode: "governed", kind: "ToolExecutionRequest" });
+    // The audit log keeps the call digest an approval is bound to, never the request itself.
+    expect(audited[0]?.data).toEqual({
+      mode: "governed",
+      kind: "ToolExecutionRequest",
+      callDigest: callDigest(request as ToolExecutionRequest),
+    });
     expect(events.map((e) => e.data.state)).toEqual(["running", "succeeded"]);
     expect(await store.stream(id)).toMatchObject({ kind: "tool_execution", state: "succeeded", lastSeq: 8 });
     expect(await store.verifyAudit()).toMatchObject({ ok: true });

@@ -1,4 +1,5 @@
 // What every pipeline step shares: the store, the policy, the clock and the sinks.
+import type { Readable } from "node:stream";
 import type { Analyzer } from "@workspace-ops/analysis";
 import type { ApprovalRequest, OperationLifecycleEvent, Principal } from "@workspace-ops/contracts";
 import type { PolicyError, PolicyRuntime } from "@workspace-ops/policy";
@@ -13,7 +14,9 @@ import type {
   StreamAppend,
 } from "@workspace-ops/store";
 import { type EventFacts, type EventSink, lifecycleEvent } from "./events.js";
+import type { McpCaller } from "./mcp.js";
 import { assertTransition, type State } from "./state-machine.js";
+import type { Machine } from "./target.js";
 
 export type Mode = "governed" | "observe" | "disabled";
 
@@ -35,6 +38,17 @@ export interface ExecutorContext {
   approvalTtlSeconds: number;
   /** Live output of running commands (the CLI streams it; JSON mode does not). */
   onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
+  /** What a command reads on its standard input (none: it reads end of file). */
+  stdin?: Readable;
+  /** The workspace, the home, the executor's state and the hidden paths (computed once). */
+  machine: () => Promise<Machine>;
+  /** Runs an allowed MCP call on its server; without one, MCP calls end `unavailable`. */
+  mcp?: McpCaller;
+  /**
+   * The arguments of MCP calls received by this process, as the client sent them: the request and
+   * the records hold them redacted; a call that runs here after an approval sends the originals.
+   */
+  mcpArguments: Map<string, Record<string, unknown>>;
 }
 
 /** A principal as the store keeps it: "type:id". */
@@ -152,6 +166,18 @@ export class Phase {
       resolvedBy: resolution.resolvedBy ? principalKey(resolution.resolvedBy) : null,
     });
     return this.record("approval_resolution", record);
+  }
+
+  /**
+   * A transition of another call in the same commit, a compare-and-set on its state like the
+   * phase's own first transition (a call that uses another call's approval moves that one too).
+   */
+  otherTransition(stream: string, from: State, to: State, why: object, records: NewRecord[] = []): this {
+    assertTransition(from, to);
+    const all = [...records, { type: "transition", data: { from, to, ...why } }];
+    this.#others.push({ stream, records: all, expectState: from, state: to });
+    for (const r of all) this.#audited.push({ type: r.type, subject: stream, data: r.data });
+    return this;
   }
 
   event(facts: Omit<EventFacts, "time">): OperationLifecycleEvent {

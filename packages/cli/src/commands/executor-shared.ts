@@ -21,6 +21,8 @@ export const ExecExit = {
   invalidRequest: 65,
   /** Unavailable: the policy could not decide, the sandbox or the container runtime is missing. */
   unavailable: 69,
+  /** The request's toolExecutionId was received before (each call needs its own id). */
+  duplicateRequest: 73,
   /** Waiting for an approval (--no-wait, or --wait timed out). */
   approvalPending: 75,
   /** Denied by the policy or by an approver, or the approval expired. */
@@ -167,7 +169,10 @@ export async function openExecutor(
   });
 }
 
-/** The executor refused the request before anything was decided: say why, exit 65 when it was invalid. */
+/**
+ * The executor refused the request before anything was decided: say why; exit 65 when it was
+ * invalid, 73 when its id was taken.
+ */
 export function reportRejection(
   io: import("../io.js").Io,
   rejected: { error: ExecutorError; errors?: ContractError[] },
@@ -179,5 +184,6 @@ export function reportRejection(
     io.stderr(`wsops: ${rejected.error.message}\n`);
     for (const e of rejected.errors ?? []) io.stderr(`  ${e.pointer || "/"}  ${e.message}\n`);
   }
-  return rejected.error.code === "request_invalid" ? ExecExit.invalidRequest : 1;
+  if (rejected.error.code === "request_invalid") return ExecExit.invalidRequest;
+  return rejected.error.code === "duplicate_request" ? ExecExit.duplicateRequest : 1;
 }
