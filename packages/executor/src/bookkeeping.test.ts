@@ -91,6 +91,7 @@ describe("the executor's bookkeeping", () => {
     const audited = (await store.readAudit()).filter((record) => record.subject === id);
     expect(audited.map((record) => record.type)).toEqual([...before, ...after]);
     expect(audited[0]?.data).toEqual({ mode: "governed", kind: "ToolExecutionRequest" });
+    await executor.settleEvents();
     expect(events.map((e) => e.data.state)).toEqual(["running", "succeeded"]);
     expect(await store.stream(id)).toMatchObject({ kind: "tool_execution", state: "succeeded", lastSeq: 8 });
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
@@ -108,12 +109,11 @@ describe("the executor's bookkeeping", () => {
   });
 
   it("denies in one commit, with the request, and tells the sinks only after it", async () => {
-    const { executor } = await open();
     const seen: number[] = [];
-    executor.context.sinks.push(async () => {
-      seen.push((await executor.records(request.toolExecutionId)).length);
-    });
     const request = toolCall(["curl", "https://example.com"]);
+    const { executor } = await open(undefined, {
+      sinks: [async () => void seen.push((await executor.records(request.toolExecutionId)).length)],
+    });
     const calls = spy(executor);
     expect(await executor.exec(request)).toMatchObject({ result: { outcome: "denied" } });
     const records = ["request", "analysis", "decision", "transition", "result", "event"];
@@ -132,6 +132,7 @@ describe("the executor's bookkeeping", () => {
         audit: records,
       },
     ]);
+    await executor.settleEvents();
     expect(seen).toEqual([records.length]);
     await executor.close();
   });
@@ -190,6 +191,7 @@ describe("the executor's bookkeeping", () => {
       "event",
       "result",
     ]);
+    await Promise.all([first.executor.settleEvents(), second.executor.settleEvents()]);
     expect([...first.events, ...second.events].map((e) => e.data.state)).toEqual(["running", "succeeded"]);
     expect(await first.executor.context.store.verifyAudit()).toMatchObject({ ok: true });
     await first.executor.close();

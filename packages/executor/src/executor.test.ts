@@ -45,6 +45,7 @@ describe("tool calls in governed mode", () => {
       decisionId: expect.any(String),
       output: { stdout: { bytes: 6, preview: "hello\n", truncated: false } },
     });
+    await executor.settleEvents();
     expect(events.map((e) => [e.type, e.data.state])).toEqual([
       ["dev.workspace-ops.operation.started", "running"],
       ["dev.workspace-ops.operation.completed", "succeeded"],
@@ -146,6 +147,7 @@ describe("tool calls in governed mode", () => {
     const { result } = finished(await executor.exec(toolCall(["curl", "https://example.com"])));
     expect(result).toMatchObject({ outcome: "denied", reasons: [{ code: "network_denied" }] });
     expect(result.output).toBeUndefined();
+    await executor.settleEvents();
     expect(events.map((e) => [e.type, e.data])).toEqual([
       ["dev.workspace-ops.operation.failed", { state: "denied", reason: "network_denied" }],
     ]);
@@ -364,6 +366,7 @@ describe("operations", () => {
   it("execution.start runs its steps in order and emits progress", async () => {
     const { executor, events } = await open();
     await executor.submit(operation("agent_machine.profile.create", profile()));
+    await executor.settleEvents();
     events.length = 0;
     const outcome = await executor.submit(
       operation(
@@ -372,6 +375,7 @@ describe("operations", () => {
       ),
     );
     expect(outcome).toMatchObject({ kind: "finished", state: "succeeded", reasons: [] });
+    await executor.settleEvents();
     expect(events.map((e) => [e.type.split(".").pop(), e.data.step ?? null])).toEqual([
       ["started", null],
       ["progress", "one"],

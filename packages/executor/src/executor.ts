@@ -1,19 +1,27 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { resolve } from "node:path";
 import { loadAnalyzer } from "@workspace-ops/analysis";
-import { type Principal, type UsageRecord, validate } from "@workspace-ops/contracts";
+import {
+  type Principal,
+  type ToolExecutionRequest,
+  type UsageRecord,
+  validate,
+} from "@workspace-ops/contracts";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
 import { requestCancel } from "./cancel.js";
 import type { ExecutorContext, Mode } from "./context.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import type { EventSink } from "./events.js";
 import { reservedStreams } from "./ids.js";
 import type { OperationOutcome } from "./operations.js";
+import { type DeliveryOptions, EventDelivery, type SinkReport } from "./sinks/delivery.js";
+import { type EventListener, type EventSink, openEventSinks, type SinkTargetOptions } from "./sinks/sink.js";
 import { defaultStateDir, ensureStateDir } from "./state-dir.js";
 import type { State } from "./state-machine.js";
 import { openStore } from "./store-url.js";
 import { receiveToolCall, type ToolCallOutcome } from "./tool-call.js";
+import { requestAttributes, resultAttributes } from "./tracing/attributes.js";
+import { openTracing, type TracingOption } from "./tracing/tracing.js";
 
 export interface ExecutorOptions {
   /** Absolute or relative path of the workspace; nothing runs outside it. */
@@ -38,8 +46,18 @@ export interface ExecutorOptions {
    */
   durability?: Durability;
   now?: () => Date;
-  /** Where lifecycle events go besides the audit log. */
-  sinks?: EventSink[];
+  /**
+   * Where lifecycle events go besides the store: `-` (stdout), a file (JSONL, appended), an http(s)
+   * URL (one CloudEvents HTTP message per event), a sink of your own or a listener. Each has a bounded
+   * queue; a slow or dead sink never delays a decision or a command (see docs/events.md).
+   */
+  sinks?: (string | EventSink | EventListener)[];
+  /** Queue size, retries, backoff and how long close() waits for queued events. */
+  delivery?: DeliveryOptions;
+  /** For sinks given as strings: HTTP structured (default) or binary mode, and the per-attempt timeout. */
+  sinkTargets?: SinkTargetOptions;
+  /** OpenTelemetry spans: from the OTEL_* variables (default), off, or your TracerProvider. */
+  tracing?: TracingOption;
   /** Sandbox backend when the policy does not choose one, and whether a missing bubblewrap fails closed. */
   sandbox?: { backend?: "process" | "bubblewrap" | "auto"; required?: boolean };
   /** How long an approval request stays open (default 900 s). */
@@ -72,12 +90,16 @@ export class Executor {
     const workspaceRoot = resolve(options.workspaceRoot);
     const stateDir = resolve(options.stateDir ?? defaultStateDir(workspaceRoot));
     await ensureStateDir(stateDir);
+    const sinks = await openEventSinks(options.sinks ?? [], options.sinkTargets);
     const durability =
       typeof options.store === "object" ? options.store.durability : (options.durability ?? "full");
     const store =
       typeof options.store === "object"
         ? options.store
-        : await openStore({ url: options.store, stateDir, durability });
+        : await openStore({ url: options.store, stateDir, durability }).catch(async (error: unknown) => {
+            await Promise.all(sinks.map((sink) => sink.close?.()));
+            throw error;
+          });
     let policy: ReturnType<ExecutorContext["policy"]> | undefined;
     let analyzer: ReturnType<ExecutorContext["analyzer"]> | undefined;
     const context: ExecutorContext = {
@@ -107,7 +129,8 @@ export class Executor {
         return analyzer;
       },
       now: options.now ?? (() => new Date()),
-      sinks: options.sinks ?? [],
+      events: new EventDelivery(sinks, options.delivery),
+      tracing: await openTracing(options.tracing),
       sandbox: { backend: options.sandbox?.backend ?? "auto", required: options.sandbox?.required ?? false },
       approvalTtlSeconds: options.approvalTtlSeconds ?? 900,
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
@@ -152,19 +175,46 @@ export class Executor {
   }
 
   /** One governed tool call. With wait, an approval_required call waits (polling) up to waitTimeoutMs. */
-  async exec(
-    payload: unknown,
-    options: { wait?: boolean; waitTimeoutMs?: number } = {},
-  ): Promise<ToolCallOutcome> {
-    const outcome = await receiveToolCall(this.context, payload);
-    if (outcome.kind !== "pending" || !options.wait) return outcome;
-    return waitForApproval(this.context, outcome.toolExecutionId, options.waitTimeoutMs ?? 15 * 60 * 1000);
+  exec(payload: unknown, options: { wait?: boolean; waitTimeoutMs?: number } = {}): Promise<ToolCallOutcome> {
+    const parent = callerTraceparent(payload, "correlation");
+    return this.context.tracing.span("wsops.tool_call", parent, {}, async (span) => {
+      const received = await receiveToolCall(this.context, payload);
+      const outcome =
+        received.kind !== "pending" || !options.wait
+          ? received
+          : await waitForApproval(
+              this.context,
+              received.toolExecutionId,
+              options.waitTimeoutMs ?? 15 * 60 * 1000,
+            );
+      if (outcome.kind === "rejected") span.fail(outcome.error.code);
+      else
+        span.set({
+          ...requestAttributes(payload as ToolExecutionRequest),
+          ...resultAttributes(outcome.result),
+        });
+      return outcome;
+    });
   }
 
   /** Operations (their handlers, diagnostics, containers) are loaded on the first submit. */
   async submit(payload: unknown, actor?: Principal): Promise<OperationOutcome> {
     const { submitOperation } = await import("./operations.js");
-    return submitOperation(this.context, payload, actor);
+    const parent = callerTraceparent(payload, "audit");
+    return this.context.tracing.span("wsops.operation", parent, {}, async (span) => {
+      const outcome = await submitOperation(this.context, payload, actor);
+      if (outcome.kind === "rejected") span.fail(outcome.error.code);
+      else
+        span.set({
+          "wsops.operation.id": outcome.operationId,
+          "wsops.operation.type": (payload as { workspaceOperation: { operationType: string } })
+            .workspaceOperation.operationType,
+          "wsops.outcome": outcome.kind === "pending" ? "approval_required" : outcome.state,
+          "wsops.approval_request.id": outcome.kind === "pending" ? outcome.approvalRequestId : undefined,
+          "wsops.reason": outcome.kind === "finished" ? outcome.reasons[0]?.code : undefined,
+        });
+      return outcome;
+    });
   }
 
   approve(approvalRequestId: string, by: Principal, comment?: string): Promise<ResolveOutcome> {
@@ -233,7 +283,29 @@ export class Executor {
     return status;
   }
 
+  /** What each sink got so far, and what it did not (the store has every event regardless). */
+  eventDelivery(): SinkReport[] {
+    return this.context.events.reports();
+  }
+
+  /** Waits until the sinks' queues are empty (or `ms` passed); their reports then. */
+  settleEvents(ms?: number): Promise<SinkReport[]> {
+    return this.context.events.settle(ms);
+  }
+
+  /**
+   * Lets the sinks' queues drain (up to `delivery.drainMs`; what is left is counted unsent), exports
+   * the spans left (up to 3 s), and closes the store when the executor opened it.
+   */
   async close(): Promise<void> {
+    await Promise.all([this.context.events.close(), this.context.tracing.shutdown(3000)]);
     if (this.ownsStore) await this.context.store.close();
   }
+}
+
+/** The caller's traceparent in a payload not yet validated (`correlation` of a call, `audit` of an operation). */
+function callerTraceparent(payload: unknown, holder: "correlation" | "audit"): string {
+  const value = (payload as Record<string, { traceparent?: unknown } | undefined> | null)?.[holder]
+    ?.traceparent;
+  return typeof value === "string" ? value : "";
 }

@@ -16,6 +16,7 @@ import { isReserved, traceIdOf } from "./ids.js";
 import { runOptions } from "./run-options.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
+import { runEnded } from "./tracing/attributes.js";
 
 export type ToolCallOutcome =
   | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
@@ -192,15 +193,19 @@ export async function run(
   const runStarted = performance.now();
   const controller = new AbortController();
   watch.start(controller);
-  const ran = await runSandboxed({
-    signal: controller.signal,
-    ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
-    argv: request.tool.argv,
-    workspaceRoot: ctx.workspaceRoot,
-    cwd: request.context.cwd,
-    traceparent,
-    ...options,
-  });
+  // The command continues the trace from the run span (the caller's traceparent when tracing is off).
+  const argv = request.tool.argv;
+  const ran = await ctx.tracing.span("wsops.run", traceparent, { "wsops.tool_execution.id": id }, (span) =>
+    runSandboxed({
+      signal: controller.signal,
+      ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
+      argv,
+      workspaceRoot: ctx.workspaceRoot,
+      cwd: request.context.cwd,
+      traceparent: span.traceparent,
+      ...options,
+    }).then((ran) => runEnded(span, ran)),
+  );
   watch.stop();
   const runMs = performance.now() - runStarted;
   return recordRun(ctx, request, started, facts, ran, runMs);
