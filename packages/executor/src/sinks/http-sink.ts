@@ -31,6 +31,12 @@ export function httpSink(url: URL, options: SinkTargetOptions = {}): EventSink {
       for (const [name, value] of Object.entries(message.headers))
         if (typeof value === "string") headers[name] = value;
       if (authorization) headers.authorization = authorization;
+      // Our own timer rather than AbortSignal.timeout: a timeout signal inside AbortSignal.any can be
+      // garbage-collected before it fires, and the attempt would then wait for the receiver forever.
+      const attempt = new AbortController();
+      const timer = setTimeout(() => attempt.abort(new SinkFailure("timeout", "", true)), timeoutMs);
+      const stop = () => attempt.abort(signal.reason);
+      signal.addEventListener("abort", stop, { once: true });
       let response: Response;
       try {
         response = await fetch(target, {
@@ -39,21 +45,24 @@ export function httpSink(url: URL, options: SinkTargetOptions = {}): EventSink {
           body: message.body as string,
           // A redirect could send the event somewhere nobody configured.
           redirect: "manual",
-          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+          signal: attempt.signal,
         });
+        // Read the body so the connection can be reused.
+        await response.arrayBuffer();
       } catch (error) {
-        const reason = error instanceof Error && error.name === "TimeoutError" ? "timeout" : "unreachable";
-        const cause = (error as { cause?: { code?: string } }).cause?.code;
+        const timedOut = attempt.signal.reason instanceof SinkFailure;
+        const { cause } = error as { cause?: { code?: string; message?: string } };
         throw new SinkFailure(
-          reason,
-          reason === "timeout"
+          timedOut ? "timeout" : "unreachable",
+          timedOut
             ? `no answer from ${target} within ${timeoutMs} ms`
-            : `${target}: ${cause ?? (error as Error).message}`,
+            : `${target}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
           true,
         );
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", stop);
       }
-      // Read the body so the connection can be reused.
-      await response.arrayBuffer().catch(() => undefined);
       if (response.ok) return;
       throw new SinkFailure(
         `http_${response.status}`,
