@@ -7,6 +7,7 @@ import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 import {
+  closeExecutor,
   commonHelp,
   commonOptions,
   commonSchema,
@@ -165,6 +166,6 @@ export async function execCommand(argv: string[], io: Io): Promise<number> {
     });
     return report(io, outcome, values.json);
   } finally {
-    await executor.close();
+    await closeExecutor(executor, io);
   }
 }

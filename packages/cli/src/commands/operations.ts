@@ -11,6 +11,7 @@ import { type Io, UsageError } from "../io.js";
 import { describeClassification } from "./classification.js";
 import { report } from "./exec.js";
 import {
+  closeExecutor,
   commonHelp,
   commonOptions,
   commonSchema,
@@ -224,6 +225,6 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
         throw new UsageError(`unknown command ${name}`);
     }
   } finally {
-    await executor.close();
+    await closeExecutor(executor, io);
   }
 }
