@@ -8,22 +8,13 @@ import { validate } from "@workspace-ops/contracts";
 import { CloudEvent, HTTP } from "cloudevents";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Receiver, startReceiver } from "../../packages/executor/dist/testing/receivers.js";
-import { wsops } from "../cli/run-cli.js";
 import { asPythonSees, instants, pythonSdk } from "./python-sdk.js";
-import { wsopsAsync } from "./run-cli-async.js";
+import { execIn, storedEvents } from "./run-cli-async.js";
 
 const receivers: Receiver[] = [];
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
 });
-
-const storedEvents = (workspace: string, id: string) =>
-  wsops(["logs", id, "--json", "--workspace", workspace])
-    .stdout.trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })
-    .filter((record) => record.type === "event")
-    .map((record) => record.data);
 
 describe("the demo's lifecycle events", () => {
   it("are CloudEvents both official SDKs accept, read back as written", async () => {
@@ -71,22 +62,14 @@ describe("the HTTP sink's messages", () => {
       ] as const) {
         const request = join(workspace, "..", `${id}.json`);
         writeFileSync(request, JSON.stringify(toolCallRequest(id as string, argv as unknown as string[])));
-        const run = await wsopsAsync(
-          [
-            "exec",
-            "--workspace",
-            workspace,
-            "--sandbox",
-            "process",
-            "--events",
-            receiver.url,
-            "--events-mode",
-            mode,
-            "--request",
-            request,
-          ],
-          { cwd: workspace },
-        );
+        const run = await execIn(workspace, [
+          "--events",
+          receiver.url,
+          "--events-mode",
+          mode,
+          "--request",
+          request,
+        ]);
         // Every event got through: no summary of undelivered events.
         expect(run.stderr).not.toContain("wsops: events:");
       }

@@ -1,7 +1,7 @@
 // wsops in a child process without blocking this one, so that receivers running in this process can
 // answer it while it runs.
 import { execFile } from "node:child_process";
-import { cliEnv, repoRoot } from "../cli/run-cli.js";
+import { cliEnv, repoRoot, wsops } from "../cli/run-cli.js";
 
 const bin = new URL("../../packages/cli/bin/wsops.js", import.meta.url).pathname;
 
@@ -24,3 +24,19 @@ export function wsopsAsync(
     );
   });
 }
+
+/** The lifecycle events the store holds for a call (`wsops logs ID --json`), in order. */
+export const storedEvents = (workspace: string, id: string) =>
+  wsops(["logs", id, "--json", "--workspace", workspace])
+    .stdout.trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })
+    .filter((record) => record.type === "event")
+    .map((record) => record.data);
+
+/** `wsops exec` in `workspace` with the process sandbox, and `args` after that. */
+export const execIn = (workspace: string, args: string[], env?: NodeJS.ProcessEnv) =>
+  wsopsAsync(["exec", "--workspace", workspace, "--sandbox", "process", ...args], {
+    cwd: workspace,
+    ...(env ? { env } : {}),
+  });

@@ -6,8 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Receiver, startReceiver } from "../../packages/executor/dist/testing/receivers.js";
-import { wsops } from "../cli/run-cli.js";
-import { wsopsAsync } from "./run-cli-async.js";
+import { execIn, storedEvents, wsopsAsync } from "./run-cli-async.js";
 
 const receivers: Receiver[] = [];
 afterAll(async () => {
@@ -23,31 +22,10 @@ async function setUp(answer?: Parameters<typeof startReceiver>[0]) {
 }
 
 const exec = (workspace: string, url: string, ...more: string[]) =>
-  wsopsAsync(
-    [
-      "exec",
-      "--workspace",
-      workspace,
-      "--sandbox",
-      "process",
-      "--events",
-      url,
-      ...more,
-      "--json",
-      "--",
-      "cat",
-      "notes.txt",
-    ],
-    { cwd: workspace },
-  );
+  execIn(workspace, ["--events", url, ...more, "--json", "--", "cat", "notes.txt"]);
 
 const storedEventTypes = (workspace: string, id: string) =>
-  wsops(["logs", id, "--json", "--workspace", workspace])
-    .stdout.trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as { type: string; data: { type?: string } })
-    .filter((r) => r.type === "event")
-    .map((r) => r.data.type);
+  storedEvents(workspace, id).map((event) => event.type);
 
 describe("wsops exec --events http(s)://URL", () => {
   it("delivers both events of a call to an accepting receiver and says nothing more", async () => {
@@ -80,11 +58,16 @@ describe("wsops exec --events http(s)://URL", () => {
     const { receiver, workspace } = await setUp(() => ({ status: 500 }));
     const run = await exec(workspace, receiver.url);
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe(
-      `wsops: events: 2 of 2 not delivered to ${receiver.url}/ (2 failed; last failure: ${receiver.url}/ answered 500); the store has them all (wsops logs ID)\n`,
+    // Normally "(2 failed; …)"; on a machine slow enough that the retries outlast the 3 s drain at
+    // exit, the last one is counted still queued instead (the package tests pin the exact counts).
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^wsops: events: 2 of 2 not delivered to ${receiver.url}/ \\((2 failed|1 failed, 1 still queued at exit); last failure: ${receiver.url}/ answered 500\\); the store has them all \\(wsops logs ID\\)\n$`,
+      ),
     );
-    // 1 attempt and 3 retries per event.
-    expect(receiver.requests).toHaveLength(8);
+    // At most 1 attempt and 3 retries per event.
+    expect(receiver.requests.length).toBeGreaterThanOrEqual(5);
+    expect(receiver.requests.length).toBeLessThanOrEqual(8);
     const result = JSON.parse(run.stdout);
     expect(storedEventTypes(workspace, result.toolExecutionId)).toHaveLength(2);
   });

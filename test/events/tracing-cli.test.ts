@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Receiver, spansOf, startReceiver } from "../../packages/executor/dist/testing/receivers.js";
-import { wsopsAsync } from "./run-cli-async.js";
+import { execIn } from "./run-cli-async.js";
 
 const trace = "5b8aa5a2d2c872e8321cf37308d69df2";
 const callerSpan = "051581bf3cb55c13";
@@ -29,18 +29,15 @@ async function setUp() {
 }
 
 const exec = (workspace: string, env: NodeJS.ProcessEnv, ...argv: string[]) =>
-  wsopsAsync(["exec", "--workspace", workspace, "--sandbox", "process", "--json", ...argv], {
-    cwd: workspace,
-    // Whatever OTEL_* the test runner has is not this test's: only what a case sets.
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
-      OTEL_TRACES_EXPORTER: undefined,
-      OTEL_SDK_DISABLED: undefined,
-      TRACEPARENT,
-      WSOPS_PLANTED_SECRET: plantedEnv,
-      ...env,
-    },
+  // Whatever OTEL_* the test runner has is not this test's: only what a case sets.
+  execIn(workspace, ["--json", ...argv], {
+    OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+    OTEL_TRACES_EXPORTER: undefined,
+    OTEL_SDK_DISABLED: undefined,
+    TRACEPARENT,
+    WSOPS_PLANTED_SECRET: plantedEnv,
+    ...env,
   });
 
 describe("wsops exec with OTEL_EXPORTER_OTLP_ENDPOINT", () => {
