@@ -61,9 +61,9 @@ export type StreamCreation = NonNullable<StreamAppend["create"]>;
 /**
  * The records one step of the pipeline makes durable together — the call's records, its state, its
  * approval, records of reserved streams, and the audit record of each — in one store commit (one
- * transaction), then the lifecycle events to the sinks' queues, only once they are durable. Records keep the
- * order they were added in; transitions are checked against the state machine when added, before
- * anything is written.
+ * transaction), then the lifecycle events to the sinks' queues, only once they are durable. Records
+ * keep the order they were added in; transitions are checked against the state machine when added,
+ * before anything is written.
  */
 export class Phase {
   #records: NewRecord[] = [];
