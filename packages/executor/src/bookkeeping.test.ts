@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OperationLifecycleEvent } from "@workspace-ops/contracts";
 import type { Batch } from "@workspace-ops/store";
+import { CloudEvent } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import { Executor } from "./executor.js";
 import { alice, T0, toolCall } from "./testing/payloads.js";
@@ -18,7 +19,8 @@ async function open(workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-book-")), 
     mode: "governed",
     now: () => new Date(T0),
     sandbox: { backend: "process" },
-    sinks: [(e) => void events.push(e)],
+    // Every event the executor emits must be a CloudEvent the official SDK accepts (else it is missed here).
+    sinks: [(e) => void (new CloudEvent({ ...e }, true).validate() && events.push(e))],
     ...options,
   });
   return { executor, workspaceRoot, events };

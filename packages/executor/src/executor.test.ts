@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type OperationLifecycleEvent, validate } from "@workspace-ops/contracts";
 import { defaultBundleDir } from "@workspace-ops/policy";
 import { openSqliteStore } from "@workspace-ops/store";
+import { CloudEvent } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import type { Mode } from "./context.js";
 import { Executor, type ExecutorOptions } from "./executor.js";
@@ -21,7 +22,8 @@ async function open(mode: Mode = "governed", extra: Partial<ExecutorOptions> = {
     mode,
     now: clock,
     sandbox: { backend: "process" },
-    sinks: [(e) => void events.push(e)],
+    // Every event the executor emits must be a CloudEvent the official SDK accepts (else it is missed here).
+    sinks: [(e) => void (new CloudEvent({ ...e }, true).validate() && events.push(e))],
     ...extra,
   });
   return { executor, workspaceRoot, events, stateDir: executor.context.stateDir };
