@@ -66,6 +66,9 @@ const expectedNames = [
     : []),
   "analysis + decision p50, 200-character compound shell string vs plain argv (lower is better)",
   "decision p50, plain argv, analysis + per-program lookup vs main's pattern scan (lower is better)",
+  "gate (a denied curl: validate, analyse, decide, one commit, its event) p50 with tracing on, durability relaxed (lower is better)",
+  "governed exec of /bin/true p50 with tracing on, durability relaxed (lower is better)",
+  "tracing off: the span calls of one governed exec on the no-op tracing (lower is better)",
 ];
 
 describe("bench harness (--quick)", () => {
@@ -118,7 +121,7 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: analysis, contracts, policy, executor, startup (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, startup, tracing (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
@@ -128,6 +131,7 @@ describe("bench harness (--quick)", () => {
         "policy",
         ...(process.env.WSOPS_TEST_PG_URL ? ["postgres"] : []),
         "startup",
+        "tracing",
       ].sort(),
     );
     expect(list.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OperationLifecycleEvent, ToolExecutionRequest } from "@workspace-ops/contracts";
 import type { Batch } from "@workspace-ops/store";
+import { CloudEvent } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import { callDigest } from "./approval-reuse.js";
 import { Executor } from "./executor.js";
@@ -19,7 +20,8 @@ async function open(workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-book-")), 
     mode: "governed",
     now: () => new Date(T0),
     sandbox: { backend: "process" },
-    sinks: [(e) => void events.push(e)],
+    // Every event the executor emits must be a CloudEvent the official SDK accepts (else it is missed here).
+    sinks: [(e) => void (new CloudEvent({ ...e }, true).validate() && events.push(e))],
     ...options,
   });
   return { executor, workspaceRoot, events };
@@ -97,6 +99,7 @@ describe("the executor's bookkeeping", () => {
       kind: "ToolExecutionRequest",
       callDigest: callDigest(request as ToolExecutionRequest),
     });
+    await executor.settleEvents();
     expect(events.map((e) => e.data.state)).toEqual(["running", "succeeded"]);
     expect(await store.stream(id)).toMatchObject({ kind: "tool_execution", state: "succeeded", lastSeq: 8 });
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
@@ -114,12 +117,11 @@ describe("the executor's bookkeeping", () => {
   });
 
   it("denies in one commit, with the request, and tells the sinks only after it", async () => {
-    const { executor } = await open();
     const seen: number[] = [];
-    executor.context.sinks.push(async () => {
-      seen.push((await executor.records(request.toolExecutionId)).length);
-    });
     const request = toolCall(["curl", "https://example.com"]);
+    const { executor } = await open(undefined, {
+      sinks: [async () => void seen.push((await executor.records(request.toolExecutionId)).length)],
+    });
     const calls = spy(executor);
     expect(await executor.exec(request)).toMatchObject({ result: { outcome: "denied" } });
     const records = ["request", "analysis", "decision", "transition", "result", "event"];
@@ -138,6 +140,7 @@ describe("the executor's bookkeeping", () => {
         audit: records,
       },
     ]);
+    await executor.settleEvents();
     expect(seen).toEqual([records.length]);
     await executor.close();
   });
@@ -196,6 +199,7 @@ describe("the executor's bookkeeping", () => {
       "event",
       "result",
     ]);
+    await Promise.all([first.executor.settleEvents(), second.executor.settleEvents()]);
     expect([...first.events, ...second.events].map((e) => e.data.state)).toEqual(["running", "succeeded"]);
     expect(await first.executor.context.store.verifyAudit()).toMatchObject({ ok: true });
     await first.executor.close();

@@ -18,6 +18,7 @@ import type { ExecutorContext } from "./context.js";
 import { type GovernanceState, readGovernance, recentUsage } from "./governance.js";
 import { newId } from "./ids.js";
 import { type Machine, type Target, targetOf } from "./target.js";
+import { decisionAttributes } from "./tracing/attributes.js";
 
 export interface DecideContext {
   policy: PolicyRuntime;
@@ -150,9 +151,28 @@ export type Decided =
 
 /**
  * Loads the policy, evaluates it over the governance state and returns the decision record. Every
- * failure — no bundle, a trap, a result that is not a decision — is a reason, never an allow.
+ * failure — no bundle, a trap, a result that is not a decision — is a reason, never an allow. One
+ * `wsops.decision` span.
  */
-export async function decideRecorded(
+export function decideRecorded(
+  ctx: ExecutorContext,
+  subjectId: string,
+  traceparent: string,
+  evaluate: (decide: DecideContext) => Promise<Analysed>,
+  options: { analyse?: boolean } = {},
+): Promise<Decided> {
+  return ctx.tracing.span("wsops.decision", traceparent, { "wsops.subject.id": subjectId }, async (span) => {
+    const decided = await decideNow(ctx, subjectId, traceparent, evaluate, options);
+    if (decided.ok) span.set(decisionAttributes(decided.decision));
+    else {
+      span.set({ "wsops.reason": decided.reason.code });
+      span.fail(decided.reason.code);
+    }
+    return decided;
+  });
+}
+
+async function decideNow(
   ctx: ExecutorContext,
   subjectId: string,
   traceparent: string,

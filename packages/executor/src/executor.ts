@@ -1,7 +1,14 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { type Principal, type ToolGrantRecord, type UsageRecord, validate } from "@workspace-ops/contracts";
+import { loadAnalyzer } from "@workspace-ops/analysis";
+import {
+  type Principal,
+  type ToolExecutionRequest,
+  type ToolGrantRecord,
+  type UsageRecord,
+  validate,
+} from "@workspace-ops/contracts";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
 import { type ApprovalListing, listApprovals } from "./approval-list.js";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
@@ -9,18 +16,21 @@ import { requestCancel } from "./cancel.js";
 import type { ExecutorContext, Mode } from "./context.js";
 import { type DecideOptions, type DecideOutcome, decideCall } from "./decide-call.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import type { EventSink } from "./events.js";
 import { readGovernance } from "./governance.js";
 import { type GrantRequest, grantOperation, revokeOperation } from "./grants.js";
 import { reservedStreams } from "./ids.js";
 import type { McpCaller } from "./mcp.js";
 import type { OperationOutcome } from "./operations.js";
 import { type RecordedOutcome, type ReportedOutcome, recordOutcome } from "./outcome.js";
+import { type DeliveryOptions, EventDelivery, type SinkReport } from "./sinks/delivery.js";
+import { type EventListener, type EventSink, openEventSinks, type SinkTargetOptions } from "./sinks/sink.js";
 import { defaultStateDir, ensureStateDir } from "./state-dir.js";
 import type { State } from "./state-machine.js";
 import { openStore } from "./store-url.js";
 import { type Machine, machineOf } from "./target.js";
 import { receiveToolCall, type ToolCallOutcome } from "./tool-call.js";
+import { requestAttributes, resultAttributes } from "./tracing/attributes.js";
+import { openTracing, type TracingOption } from "./tracing/tracing.js";
 
 export interface ExecutorOptions {
   /** Absolute or relative path of the workspace; nothing runs outside it. */
@@ -45,8 +55,18 @@ export interface ExecutorOptions {
    */
   durability?: Durability;
   now?: () => Date;
-  /** Where lifecycle events go besides the audit log. */
-  sinks?: EventSink[];
+  /**
+   * Where lifecycle events go besides the store: `-` (stdout), a file (JSONL, appended), an http(s)
+   * URL (one CloudEvents HTTP message per event), a sink of your own or a listener. Each has a bounded
+   * queue; a slow or dead sink never delays a decision or a command (see docs/events.md).
+   */
+  sinks?: (string | EventSink | EventListener)[];
+  /** Queue size, retries, backoff and how long close() waits for queued events. */
+  delivery?: DeliveryOptions;
+  /** For sinks given as strings: HTTP structured (default) or binary mode, and the per-attempt timeout. */
+  sinkTargets?: SinkTargetOptions;
+  /** OpenTelemetry spans: from the OTEL_* variables (default), off, or your TracerProvider. */
+  tracing?: TracingOption;
   /** Sandbox backend when the policy does not choose one, and whether a missing bubblewrap fails closed. */
   sandbox?: { backend?: "process" | "bubblewrap" | "auto"; required?: boolean };
   /** How long an approval request stays open (default 900 s). */
@@ -83,12 +103,16 @@ export class Executor {
     const workspaceRoot = resolve(options.workspaceRoot);
     const stateDir = resolve(options.stateDir ?? defaultStateDir(workspaceRoot));
     await ensureStateDir(stateDir);
+    const sinks = await openEventSinks(options.sinks ?? [], options.sinkTargets);
     const durability =
       typeof options.store === "object" ? options.store.durability : (options.durability ?? "full");
     const store =
       typeof options.store === "object"
         ? options.store
-        : await openStore({ url: options.store, stateDir, durability });
+        : await openStore({ url: options.store, stateDir, durability }).catch(async (error: unknown) => {
+            await Promise.all(sinks.map((sink) => sink.close?.()));
+            throw error;
+          });
     let policy: ReturnType<ExecutorContext["policy"]> | undefined;
     let analyzer: ReturnType<ExecutorContext["analyzer"]> | undefined;
     let machine: Promise<Machine> | undefined;
@@ -122,7 +146,8 @@ export class Executor {
         return analyzer;
       },
       now: options.now ?? (() => new Date()),
-      sinks: options.sinks ?? [],
+      events: new EventDelivery(sinks, options.delivery),
+      tracing: await openTracing(options.tracing),
       sandbox: { backend: options.sandbox?.backend ?? "auto", required: options.sandbox?.required ?? false },
       approvalTtlSeconds: options.approvalTtlSeconds ?? 900,
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
@@ -178,7 +203,7 @@ export class Executor {
    * the store); `onPending` hears of the approval at once. `mcpArguments` are an MCP call's arguments
    * as its client sent them, when the request carries them redacted.
    */
-  async exec(
+  exec(
     payload: unknown,
     options: {
       wait?: boolean;
@@ -187,6 +212,20 @@ export class Executor {
       mcpArguments?: Record<string, unknown>;
     } = {},
   ): Promise<ToolCallOutcome> {
+    const parent = callerTraceparent(payload, "correlation");
+    return this.context.tracing.span("wsops.tool_call", parent, {}, async (span) => {
+      const outcome = await this.#exec(payload, options);
+      if (outcome.kind === "rejected") span.fail(outcome.error.code);
+      else
+        span.set({
+          ...requestAttributes(payload as ToolExecutionRequest),
+          ...resultAttributes(outcome.result),
+        });
+      return outcome;
+    });
+  }
+
+  async #exec(payload: unknown, options: Parameters<Executor["exec"]>[1] = {}): Promise<ToolCallOutcome> {
     const id = (payload as { toolExecutionId?: unknown } | null)?.toolExecutionId;
     const held = options.mcpArguments && typeof id === "string";
     if (held) this.context.mcpArguments.set(id, options.mcpArguments as Record<string, unknown>);
@@ -272,7 +311,21 @@ export class Executor {
   /** Operations (their handlers, diagnostics, containers) are loaded on the first submit. */
   async submit(payload: unknown, actor?: Principal): Promise<OperationOutcome> {
     const { submitOperation } = await import("./operations.js");
-    return submitOperation(this.context, payload, actor);
+    const parent = callerTraceparent(payload, "audit");
+    return this.context.tracing.span("wsops.operation", parent, {}, async (span) => {
+      const outcome = await submitOperation(this.context, payload, actor);
+      if (outcome.kind === "rejected") span.fail(outcome.error.code);
+      else
+        span.set({
+          "wsops.operation.id": outcome.operationId,
+          "wsops.operation.type": (payload as { workspaceOperation: { operationType: string } })
+            .workspaceOperation.operationType,
+          "wsops.outcome": outcome.kind === "pending" ? "approval_required" : outcome.state,
+          "wsops.approval_request.id": outcome.kind === "pending" ? outcome.approvalRequestId : undefined,
+          "wsops.reason": outcome.kind === "finished" ? outcome.reasons[0]?.code : undefined,
+        });
+      return outcome;
+    });
   }
 
   approve(approvalRequestId: string, by: Principal, comment?: string): Promise<ResolveOutcome> {
@@ -350,7 +403,29 @@ export class Executor {
     return status;
   }
 
+  /** What each sink got so far, and what it did not (the store has every event regardless). */
+  eventDelivery(): SinkReport[] {
+    return this.context.events.reports();
+  }
+
+  /** Waits until the sinks' queues are empty (or `ms` passed); their reports then. */
+  settleEvents(ms?: number): Promise<SinkReport[]> {
+    return this.context.events.settle(ms);
+  }
+
+  /**
+   * Lets the sinks' queues drain (up to `delivery.drainMs`; what is left is counted unsent), exports
+   * the spans left (up to 3 s), and closes the store when the executor opened it.
+   */
   async close(): Promise<void> {
+    await Promise.all([this.context.events.close(), this.context.tracing.shutdown(3000)]);
     if (this.ownsStore) await this.context.store.close();
   }
+}
+
+/** The caller's traceparent in a payload not yet validated (`correlation` of a call, `audit` of an operation). */
+function callerTraceparent(payload: unknown, holder: "correlation" | "audit"): string {
+  const value = (payload as Record<string, { traceparent?: unknown } | undefined> | null)?.[holder]
+    ?.traceparent;
+  return typeof value === "string" ? value : "";
 }

@@ -5,7 +5,7 @@ export type { Mode } from "./context.js";
 export type { DecideAnswer, DecideOptions, DecideOutcome, Verdict } from "./decide-call.js";
 export type { ExecutorError } from "./errors.js";
 export { IllegalTransitionError } from "./errors.js";
-export { type EventSink, fileSink, lifecycleEvent, stdoutSink } from "./events.js";
+export { lifecycleDataSchema, lifecycleEvent } from "./events.js";
 export { Executor, type ExecutorOptions, type Status } from "./executor.js";
 export { ExplainError, type ExplainOptions, type Explanation, explainToolCall } from "./explain.js";
 export type { GrantedTool, GrantRequest } from "./grants.js";
@@ -13,7 +13,19 @@ export type { McpCall, McpCaller, McpToolResult } from "./mcp.js";
 export type { OperationOutcome } from "./operations.js";
 export type { RecordedOutcome, ReportedOutcome } from "./outcome.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
+export { type DeliveryOptions, droppedCount, EventDelivery, type SinkReport } from "./sinks/delivery.js";
+export {
+  type EventListener,
+  type EventSink,
+  fileSink,
+  openEventSink,
+  SinkFailure,
+  SinkTargetError,
+  type SinkTargetOptions,
+  stdoutSink,
+} from "./sinks/sink.js";
 export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
 export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
 export { describeStore, openStore, type StoreSelection } from "./store-url.js";
 export type { ToolCallOutcome } from "./tool-call.js";
+export { otlpRequested, type TracingOption } from "./tracing/tracing.js";

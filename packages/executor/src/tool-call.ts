@@ -19,6 +19,7 @@ import { runOptions } from "./run-options.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { StreamCapture } from "./sandbox/types.js";
 import type { State } from "./state-machine.js";
+import { runEnded } from "./tracing/attributes.js";
 
 export type ToolCallOutcome =
   | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
@@ -239,16 +240,24 @@ export async function run(
   const options = await runOptions(ctx, facts.decision, request.profileId);
   const { watch, controller } = await startRunning(ctx, request, from, facts, phase);
   const runStarted = performance.now();
-  const ran = await runSandboxed({
-    signal: controller.signal,
-    ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
-    ...(ctx.stdin ? { stdin: ctx.stdin } : {}),
-    argv: request.tool.argv,
-    workspaceRoot: ctx.workspaceRoot,
-    cwd: request.context.cwd,
+  // The command continues the trace from the run span (the caller's traceparent when tracing is off).
+  const argv = request.tool.argv;
+  const ran = await ctx.tracing.span(
+    "wsops.run",
     traceparent,
-    ...options,
-  });
+    { "wsops.tool_execution.id": request.toolExecutionId },
+    (span) =>
+      runSandboxed({
+        signal: controller.signal,
+        ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
+        ...(ctx.stdin ? { stdin: ctx.stdin } : {}),
+        argv,
+        workspaceRoot: ctx.workspaceRoot,
+        cwd: request.context.cwd,
+        traceparent: span.traceparent,
+        ...options,
+      }).then((ran) => runEnded(span, ran)),
+  );
   watch.stop();
   const runMs = performance.now() - runStarted;
   return recordRun(ctx, request, started, facts, ran, runMs);

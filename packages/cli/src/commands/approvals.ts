@@ -4,7 +4,7 @@ import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Io, UsageError } from "../io.js";
-import { commonHelp, commonOptions, commonSchema, openExecutor } from "./executor-shared.js";
+import { closeExecutor, commonHelp, commonOptions, commonSchema, openExecutor } from "./executor-shared.js";
 
 export const approvalsUsage = `Usage: wsops approvals [--pending] [--limit N] [--json] [options]
 
@@ -43,7 +43,7 @@ export async function approvalsCommand(argv: string[], io: Io): Promise<number> 
     else for (const a of listed) io.stdout(describe(a));
     return ExitCode.ok;
   } finally {
-    await executor.close();
+    await closeExecutor(executor, io);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   executorOptionsOf,
   parseAgentFlags,
 } from "./agent-shared.js";
+import { closeExecutor } from "./executor-shared.js";
 
 export const decideUsage = `Usage: wsops decide [options] < REQUEST.json
        wsops decide --jsonl [options]       (one request per line, answered in order)
@@ -57,6 +58,6 @@ export async function decideCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(`${JSON.stringify(reply, null, 2)}\n`);
     return exitCode;
   } finally {
-    await executor.close();
+    await closeExecutor(executor, io);
   }
 }

@@ -8,6 +8,7 @@ import { parseCommand } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 import { stateFlagsOf } from "./agent-shared.js";
 import {
+  closeExecutor,
   commonHelp,
   commonOptions,
   commonSchema,
@@ -236,7 +237,7 @@ export async function execCommand(argv: string[], io: Io): Promise<number> {
       });
       return report(io, outcome, values.json, stateFlags, announced);
     } finally {
-      await executor.close();
+      await closeExecutor(executor, io);
     }
   } finally {
     await mcp?.close();

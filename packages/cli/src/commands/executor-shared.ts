@@ -4,11 +4,13 @@ import { join, resolve } from "node:path";
 import type { ContractError } from "@workspace-ops/contracts";
 import {
   defaultStateDir,
+  droppedCount,
+  type EventSink,
   Executor,
   type ExecutorError,
   type ExecutorOptions,
-  fileSink,
-  stdoutSink,
+  openEventSink,
+  SinkTargetError,
 } from "@workspace-ops/executor";
 import { defaultBundleDir } from "@workspace-ops/policy";
 import { z } from "zod";
@@ -76,7 +78,8 @@ export function storeSelectionOf(values: {
 export const commonOptions = {
   ...storeOptions,
   mode: { type: "string" },
-  events: { type: "string" },
+  events: { type: "string", multiple: true },
+  "events-mode": { type: "string" },
   sandbox: { type: "string" },
 } as const;
 
@@ -85,7 +88,10 @@ export const commonSchema = {
   mode: z
     .enum(["governed", "observe", "disabled"], { error: "must be governed, observe or disabled" })
     .default("governed"),
-  events: z.string().optional(),
+  events: z.array(z.string().min(1, { error: "names no target" })).optional(),
+  "events-mode": z
+    .enum(["structured", "binary"], { error: "must be structured or binary" })
+    .default("structured"),
   sandbox: z
     .enum(["auto", "required", "process", "bubblewrap"], {
       error: "must be auto, required, process or bubblewrap",
@@ -100,7 +106,11 @@ ${storeHelp}
                        record, never block; disabled: no governance, just record
   --sandbox KIND       auto (default: bubblewrap when installed), required (fail closed without it),
                        process, bubblewrap
-  --events - | FILE    also write lifecycle events (CloudEvents JSONL) to stdout or a file
+  --events TARGET      also send the lifecycle events (CloudEvents) to - (stdout, JSONL), a FILE
+                       (JSONL, appended) or an http(s)://URL (one POST per event); repeatable. A slow
+                       or dead target never delays a decision or the command; what it did not get is
+                       reported on stderr at exit (the store has every event)
+  --events-mode MODE   HTTP content mode: structured (default) or binary
   --json               print machine-readable JSON`;
 
 export const principalSchema = z
@@ -129,7 +139,8 @@ export async function openExecutor(
     workspace?: string | undefined;
     "state-dir"?: string | undefined;
     mode: ExecutorOptions["mode"];
-    events?: string | undefined;
+    events?: string[] | undefined;
+    "events-mode": "structured" | "binary";
     sandbox: string;
     json?: boolean | undefined;
     store?: string | undefined;
@@ -146,14 +157,17 @@ export async function openExecutor(
     if (warning)
       io.stderr(`wsops: warning: ${warning}; decisions come from ${bundleDir} (npm run build rebuilds it)\n`);
   }
-  const sinks =
-    values.events === undefined
-      ? []
-      : values.events === "-"
-        ? [stdoutSink]
-        : [fileSink(resolve(values.events))];
-  if (values.events === "-" && values.json)
+  if (values.events?.includes("-") && values.json)
     throw new UsageError("--events - and --json both write to stdout; send events to a file");
+  const sinks: EventSink[] = [];
+  try {
+    for (const target of values.events ?? [])
+      sinks.push(await openEventSink(target, { httpMode: values["events-mode"] }));
+  } catch (error) {
+    await Promise.all(sinks.map((sink) => sink.close?.()));
+    if (error instanceof SinkTargetError) throw new UsageError(`--events: ${error.message}`);
+    throw error;
+  }
   return Executor.open({
     workspaceRoot: workspaceOf(values),
     stateDir: stateDirOf(values),
@@ -167,6 +181,28 @@ export async function openExecutor(
         : { backend: values.sandbox as "auto" | "process" | "bubblewrap", required: false },
     ...extra,
   });
+}
+
+/**
+ * Closes the executor (its sinks get up to 3 s to take what is queued) and says on stderr which
+ * events a sink did not get. That never changes the exit code: the store has every event.
+ */
+export async function closeExecutor(executor: Executor, io: Io): Promise<void> {
+  await executor.close();
+  for (const report of executor.eventDelivery()) {
+    const dropped = droppedCount(report);
+    if (dropped === 0) continue;
+    const { failed, queueFull, unsent } = report.dropped;
+    const why = [
+      failed ? `${failed} failed` : "",
+      queueFull ? `${queueFull} over a full queue` : "",
+      unsent ? `${unsent} still queued at exit` : "",
+    ].filter(Boolean);
+    const last = report.lastFailure ? `; last failure: ${report.lastFailure.message}` : "";
+    io.stderr(
+      `wsops: events: ${dropped} of ${dropped + report.delivered} not delivered to ${report.target} (${why.join(", ")}${last}); the store has them all (wsops logs ID)\n`,
+    );
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Io, UsageError } from "../io.js";
 import {
+  closeExecutor,
   commonHelp,
   commonOptions,
   commonSchema,
@@ -147,7 +148,7 @@ export async function grantCommand(argv: string[], io: Io): Promise<number> {
       values.json ? { grant } : undefined,
     );
   } finally {
-    await executor.close();
+    await closeExecutor(executor, io);
   }
 }
 
@@ -179,6 +180,6 @@ export async function revokeCommand(argv: string[], io: Io): Promise<number> {
       values.json ? { grantId } : undefined,
     );
   } finally {
-    await executor.close();
+    await closeExecutor(executor, io);
   }
 }

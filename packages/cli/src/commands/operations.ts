@@ -12,6 +12,7 @@ import { stateFlagsOf } from "./agent-shared.js";
 import { describeClassification } from "./classification.js";
 import { report } from "./exec.js";
 import {
+  closeExecutor,
   commonHelp,
   commonOptions,
   commonSchema,
@@ -226,6 +227,6 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
         throw new UsageError(`unknown command ${name}`);
     }
   } finally {
-    await executor.close();
+    await closeExecutor(executor, io);
   }
 }
