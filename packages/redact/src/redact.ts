@@ -33,6 +33,7 @@ interface CompiledRule {
   readonly marker: string;
   readonly pattern: RegExp | undefined;
   readonly keys: RegExp | undefined;
+  readonly accept: ((candidate: string) => boolean) | undefined;
 }
 
 interface Pass {
@@ -60,12 +61,15 @@ function compile(rules: readonly RedactionRule[]): Pass {
     if (ids.has(id)) throw new TypeError(`duplicate redaction rule id ${JSON.stringify(id)}`);
     ids.add(id);
     if (!rule.pattern && !rule.keys) throw new TypeError(`redaction rule ${id} has neither pattern nor keys`);
+    if (rule.accept !== undefined && typeof rule.accept !== "function")
+      throw new TypeError(`redaction rule ${id}: accept must be a function`);
     const compiled: CompiledRule = {
       id,
       marker: `[REDACTED:${id}]`,
       // Fresh copies: callers' RegExp objects (and their lastIndex) are never touched.
       pattern: rule.pattern ? withFlags(rule.pattern, "gd", "gdy") : undefined,
       keys: rule.keys ? withFlags(rule.keys, "", "gy") : undefined,
+      accept: rule.accept,
     };
     if (compiled.pattern) patternRules.push({ ...compiled, pattern: compiled.pattern });
     if (compiled.keys) keyRules.push({ ...compiled, keys: compiled.keys });
@@ -93,6 +97,7 @@ function applyToSegment(segment: string, rule: CompiledRule & { pattern: RegExp 
     }
     const [start, end] = m.indices?.groups?.secret ?? whole;
     if (start === end) continue;
+    if (rule.accept && !rule.accept(segment.slice(start, end))) continue;
     out += segment.slice(last, start) + rule.marker;
     last = end;
     n++;
