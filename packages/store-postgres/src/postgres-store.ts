@@ -12,6 +12,7 @@ import {
   type Batch,
   type ClaimOwner,
   type Committed,
+  type SessionFilter,
   type SessionInfo,
   StateError,
   type StoredRecord,
@@ -40,6 +41,7 @@ import {
   type SessionRowIn,
   type StreamRowIn,
   sessionFromRow,
+  sessionListing,
   streamFromRow,
   streamListing,
   verifySnapshot,
@@ -315,11 +317,12 @@ class PostgresStore implements Store {
     });
   }
 
-  listSessions(options: { limit?: number } = {}): Promise<SessionInfo[]> {
+  listSessions(filter: SessionFilter = {}): Promise<SessionInfo[]> {
     return this.#run("read", async () => {
+      const { where, params, limit } = sessionListing(filter, (n) => `$${n}`);
       const { rows } = await this.pool.query<SessionRowIn>(
-        "SELECT session_id, streams, created_at, updated_at FROM sessions ORDER BY updated_at DESC, session_id DESC LIMIT $1",
-        [pageLimit(options.limit)],
+        `SELECT session_id, streams, created_at, updated_at FROM sessions ${where} ORDER BY updated_at DESC, session_id DESC LIMIT $${params.length + 1}`,
+        [...params, limit],
       );
       return rows.map(sessionFromRow);
     });

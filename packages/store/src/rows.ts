@@ -3,6 +3,7 @@ import type {
   ApprovalFilter,
   ApprovalInfo,
   ApprovalState,
+  SessionFilter,
   SessionInfo,
   StoredRecord,
   StreamFilter,
@@ -127,6 +128,22 @@ export function streamListing(
     const createdAt = placeholder(params.length);
     params.push(filter.before.stream);
     clauses.push(`(created_at, stream) < (${createdAt}, ${placeholder(params.length)})`);
+  }
+  return { where: where(clauses), params, limit: pageLimit(filter.limit) };
+}
+
+/** The WHERE clause and parameters of a session listing (most recently updated first, keyset-paged by `before`). */
+export function sessionListing(
+  filter: SessionFilter,
+  placeholder: (n: number) => string,
+): { where: string; params: unknown[]; limit: number } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.before) {
+    params.push(filter.before.updatedAt);
+    const updatedAt = placeholder(params.length);
+    params.push(filter.before.sessionId);
+    clauses.push(`(updated_at, session_id) < (${updatedAt}, ${placeholder(params.length)})`);
   }
   return { where: where(clauses), params, limit: pageLimit(filter.limit) };
 }
