@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { loadAnalyzer } from "@workspace-ops/analysis";
 import { type Principal, type UsageRecord, validate } from "@workspace-ops/contracts";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
+import { type AnnotateOutcome, annotateSession } from "./annotations.js";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
 import { requestCancel } from "./cancel.js";
 import type { ExecutorContext, Mode } from "./context.js";
@@ -181,6 +182,14 @@ export class Executor {
 
   cancel(id: string, reason = "cancelled on request") {
     return requestCancel(this.context, id, reason);
+  }
+
+  /**
+   * Attaches a SessionAnnotation (conversation messages, cohort, evaluation, operation served) to its
+   * session: validated, redacted, recorded in the session's reserved stream with its audit record.
+   */
+  annotateSession(payload: unknown): Promise<AnnotateOutcome> {
+    return annotateSession(this.context, payload);
   }
 
   /** Records model usage for the per-persona, per-minute budgets the policy checks. */

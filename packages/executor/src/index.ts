@@ -1,3 +1,9 @@
+export {
+  type AnnotateOutcome,
+  annotationRecordType,
+  type StoredAnnotation,
+  sessionAnnotationStream,
+} from "./annotations.js";
 export type { ResolveOutcome } from "./approvals.js";
 export type { Mode } from "./context.js";
 export type { ExecutorError } from "./errors.js";
