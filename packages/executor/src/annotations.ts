@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { type ContractError, type SessionAnnotation, validate } from "@workspace-ops/contracts";
 import { type RedactionReport, redact } from "@workspace-ops/redact";
-import type { ExecutorContext } from "./context.js";
+import type { Store } from "@workspace-ops/store";
 import { type ExecutorError, executorError } from "./errors.js";
 
 /** The type of the records a session's annotation stream holds. */
@@ -27,10 +27,18 @@ export type AnnotateOutcome =
   | { ok: true; stream: string; seq: number; annotation: SessionAnnotation; redaction: RedactionReport }
   | { ok: false; error: ExecutorError; errors?: ContractError[] };
 
-export async function annotateSession(ctx: ExecutorContext, payload: unknown): Promise<AnnotateOutcome> {
+/**
+ * Records a SessionAnnotation in its session's reserved stream. Needs only the store (no policy, no
+ * mode), so a runtime or `wsops annotate` can attach what it knows without opening an executor.
+ */
+export async function annotateSession(
+  store: Store,
+  payload: unknown,
+  now: () => Date = () => new Date(),
+): Promise<AnnotateOutcome> {
   const checked = validate("SessionAnnotation", payload);
   if (!checked.ok) {
-    await ctx.store.commit({
+    await store.commit({
       audit: [{ type: "request_rejected", subject: "-", data: { errors: checked.errors } }],
     });
     return {
@@ -39,10 +47,10 @@ export async function annotateSession(ctx: ExecutorContext, payload: unknown): P
       errors: checked.errors,
     };
   }
-  const { value: annotation, report: redaction } = redact(checked.value, { now: ctx.now });
+  const { value: annotation, report: redaction } = redact(checked.value, { now });
   const stream = sessionAnnotationStream(annotation.sessionId);
   const stored: StoredAnnotation = { annotation, redaction };
-  const committed = await ctx.store.commit({
+  const committed = await store.commit({
     appends: [
       {
         stream,

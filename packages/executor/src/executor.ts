@@ -189,7 +189,7 @@ export class Executor {
    * session: validated, redacted, recorded in the session's reserved stream with its audit record.
    */
   annotateSession(payload: unknown): Promise<AnnotateOutcome> {
-    return annotateSession(this.context, payload);
+    return annotateSession(this.context.store, payload, this.context.now);
   }
 
   /** Records model usage for the per-persona, per-minute budgets the policy checks. */

@@ -1,5 +1,6 @@
 export {
   type AnnotateOutcome,
+  annotateSession,
   annotationRecordType,
   type StoredAnnotation,
   sessionAnnotationStream,
