@@ -107,7 +107,9 @@ describe("wsops export", () => {
 
   it("--format rl credits the denied call and the task's failure", () => {
     const lines = jsonl(wsops(["export", "--format", "rl"], { cwd: dir }).stdout);
-    expect((lines[0]?.credits as { signal: string }[]).map((c) => c.signal)).toEqual([
+    expect(
+      ((lines[0] as Record<string, unknown>).credits as { signal: string }[]).map((c) => c.signal),
+    ).toEqual([
       "approval_at_destructive_boundary",
       "discovery_before_mutation",
       "denied_action",
@@ -134,10 +136,12 @@ describe("wsops export", () => {
         expect(validate("SftExampleLineage", line)).toMatchObject({ ok: true });
         expect(line).toMatchObject({ line: i + 1, dialect });
       }
-      const callIds = (examples[0]?.messages as { tool_calls?: { id: string }[] }[]).flatMap(
-        (m) => m.tool_calls?.map((c) => c.id) ?? [],
+      const callIds = (
+        (examples[0] as Record<string, unknown>).messages as { tool_calls?: { id: string }[] }[]
+      ).flatMap((m) => m.tool_calls?.map((c) => c.id) ?? []);
+      expect(callIds).toEqual(
+        ((lineage[0] as Record<string, unknown>).lineage as { toolExecutionIds: string[] }).toolExecutionIds,
       );
-      expect(callIds).toEqual((lineage[0]?.lineage as { toolExecutionIds: string[] }).toolExecutionIds);
     },
   );
 
@@ -242,7 +246,9 @@ describe.runIf(postgresAvailable("wsops export on PostgreSQL (test/trajectory/cl
       expect(result.code).toBe(0);
       const [trajectory] = jsonl(result.stdout);
       expect(validate("Trajectory", trajectory)).toMatchObject({ ok: true });
-      expect((trajectory?.steps as { type: string }[]).map((s) => s.type)).toEqual([
+      expect(
+        ((trajectory as Record<string, unknown>).steps as { type: string }[]).map((s) => s.type),
+      ).toEqual([
         "message",
         "tool_call",
         "decision",
