@@ -195,9 +195,14 @@ function walk(root: unknown, pass: Pass): unknown {
       continue;
     }
     const record = source as Record<string, unknown>;
+    // A name/value pair ({ name: "DB_PASSWORD", value: "…" }: an env list, an analysed assignment) is
+    // judged by its name, as { DB_PASSWORD: "…" } would be.
+    const pairName =
+      typeof record.name === "string" ? record.name : typeof record.key === "string" ? record.key : undefined;
     for (const key of Object.keys(record)) {
       const value = record[key];
-      const rule = pass.keyRules.find((r) => r.keys.test(key));
+      const judged = key === "value" && pairName !== undefined ? pairName : key;
+      const rule = pass.keyRules.find((r) => r.keys.test(judged));
       if (rule && isSecretValue(value)) {
         defineData(target, key, rule.marker);
         count(pass, rule.id, 1);
@@ -229,7 +234,8 @@ function clock(options: RedactOptions): () => Date {
 /**
  * Redacts a JSON-like value: strings are matched against every rule's `pattern`, and the whole value
  * of an object key matching a rule's `keys` is replaced by `[REDACTED:<rule id>]` (unless it is null,
- * a boolean, empty, or already a marker). Returns a new value; the input is never mutated. Other
+ * a boolean, empty, or already a marker); so is the `value` of a name/value pair (`{ name, value }` or
+ * `{ key, value }`) whose name matches. Returns a new value; the input is never mutated. Other
  * primitives are kept; an object with `toJSON` is replaced by its result, as JSON.stringify does.
  * Object keys themselves are not rewritten.
  */

@@ -284,6 +284,29 @@ describe("secret-env-key", () => {
   });
 });
 
+describe("name/value pairs", () => {
+  it("judge the value by the name, as a key would be judged", () => {
+    const input = {
+      env: [
+        { name: "DB_PASSWORD", value: "hunter2" },
+        { name: "STRIPE_KEY", value: "rk_1" },
+        { name: "HOME", value: "/home/x" },
+      ],
+      header: { key: "Authorization", value: "Basic Zm9vOmJhcg==" },
+      plain: { name: "password", description: "the field, not a secret" },
+    };
+    expect(redact(input, { now }).value).toEqual({
+      env: [
+        { name: "DB_PASSWORD", value: "[REDACTED:sensitive-key]" },
+        { name: "STRIPE_KEY", value: "[REDACTED:secret-env-key]" },
+        { name: "HOME", value: "/home/x" },
+      ],
+      header: { key: "Authorization", value: "[REDACTED:sensitive-key]" },
+      plain: { name: "password", description: "the field, not a secret" },
+    });
+  });
+});
+
 describe("sensitive-key", () => {
   const keyed = (key: string) => redact({ [key]: "v4lue", other: "plain" }, { now }).value;
 
