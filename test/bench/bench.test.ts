@@ -59,6 +59,12 @@ const expectedNames = [
       ]
     : []),
   "analysis + decision p50, 200-character compound shell string vs plain argv (lower is better)",
+  "export --format sft, throughput (higher is better)",
+  "export --format trajectory, throughput (higher is better)",
+  "export --format rl, throughput (higher is better)",
+  "export --format sft, peak RSS (lower is better)",
+  "export --format trajectory, peak RSS (lower is better)",
+  "export --format rl, peak RSS (lower is better)",
   "decision p50, plain argv, analysis + per-program lookup vs main's pattern scan (lower is better)",
 ];
 
@@ -112,7 +118,7 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: analysis, contracts, policy, executor, startup (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, startup, trajectory (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
@@ -122,6 +128,7 @@ describe("bench harness (--quick)", () => {
         "policy",
         ...(process.env.WSOPS_TEST_PG_URL ? ["postgres"] : []),
         "startup",
+        "trajectory",
       ].sort(),
     );
     expect(list.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));

@@ -5,6 +5,13 @@ export {
   shannonEntropy,
   userNameRule,
 } from "./optional-rules.js";
-export { type RedactionReport, type RedactOptions, redact, redactText } from "./redact.js";
+export {
+  createRedactor,
+  type RedactionReport,
+  type RedactOptions,
+  type Redactor,
+  redact,
+  redactText,
+} from "./redact.js";
 export { defaultRules, type RedactionRule } from "./rules.js";
 export { redactorVersion } from "./version.js";

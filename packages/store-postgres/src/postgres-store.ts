@@ -403,12 +403,19 @@ class PostgresStore implements Store {
     });
   }
 
-  readAudit(options: { afterSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
+  readAudit(options: { afterSeq?: number; limit?: number; type?: string } = {}): Promise<AuditRecord[]> {
     return this.#run("read", async () => {
-      const { rows } = await this.pool.query<AuditRow>(
-        "SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-        [options.afterSeq ?? 0, pageLimit(options.limit, 1000)],
-      );
+      const limit = pageLimit(options.limit, 1000);
+      const { rows } =
+        options.type === undefined
+          ? await this.pool.query<AuditRow>("SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2", [
+              options.afterSeq ?? 0,
+              limit,
+            ])
+          : await this.pool.query<AuditRow>(
+              "SELECT * FROM audit WHERE seq > $1 AND type = $2 ORDER BY seq LIMIT $3",
+              [options.afterSeq ?? 0, options.type, limit],
+            );
       return rows.map(auditFromRow);
     });
   }

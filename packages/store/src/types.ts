@@ -230,8 +230,11 @@ export interface Store {
   release(stream: string, owner: ClaimOwner): Promise<void>;
 
   auditHead(): Promise<AuditHead>;
-  /** Audit records after `afterSeq` (default 0) in seq order, at most `limit` (default 1000). */
-  readAudit(options?: { afterSeq?: number; limit?: number }): Promise<AuditRecord[]>;
+  /**
+   * Audit records after `afterSeq` (default 0) in seq order, at most `limit` (default 1000); only those
+   * of `type` when given (the others are skipped without being read into records).
+   */
+  readAudit(options?: { afterSeq?: number; limit?: number; type?: string }): Promise<AuditRecord[]>;
   /** Checks every record's hash, the chain, the sequence and the head; names the first bad record. */
   verifyAudit(): Promise<AuditVerification>;
   /**

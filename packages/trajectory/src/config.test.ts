@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultRules } from "@workspace-ops/redact";
 import { describe, expect, it } from "vitest";
-import { exportRedaction, loadExportRedaction, redactForExport } from "./redaction.js";
+import { exportRedaction, exportRedactor, loadExportRedaction } from "./redaction.js";
 import { defaultRewardTable, loadRewardTable, rewardSignals } from "./rewards.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wsops-traj-config-"));
@@ -97,11 +97,12 @@ describe("redaction configuration", () => {
       "home-path",
       "user-name",
     ]);
-    const { value, report } = redactForExport(
-      { text: "acme-123456 for alice at /home/alice/src, token q7Rk2VbX9mWz4TnLp8sYd3Hf6JcG" },
+    const { value, report } = exportRedactor(
       redaction,
       now,
-    );
+    )({
+      text: "acme-123456 for alice at /home/alice/src, token q7Rk2VbX9mWz4TnLp8sYd3Hf6JcG",
+    });
     expect(value.text).toBe(
       "acme-[REDACTED:acme-ticket] for [REDACTED:user-name] at /home/[REDACTED:home-path]/src, token q7Rk2VbX9mWz4TnLp8sYd3Hf6JcG",
     );

@@ -4,8 +4,8 @@
 import type { SftExampleLineage, Trajectory } from "@workspace-ops/contracts";
 import type { SessionInfo, Store } from "@workspace-ops/store";
 import { operationTrajectory } from "./operations.js";
-import { checkContract } from "./record-check.js";
-import { type ExportRedaction, exportRedaction, redactForExport } from "./redaction.js";
+import { assumeContract, checkContract } from "./record-check.js";
+import { type ExportRedaction, exportRedaction, exportRedactor } from "./redaction.js";
 import { defaultRewardTable, type RewardTable, rlTrajectory } from "./rewards.js";
 import { type BuildContext, pagedStreams, sessionTrajectory } from "./sessions.js";
 import { type SftDialect, sftExample } from "./sft.js";
@@ -93,6 +93,7 @@ export function exportTrajectories(options: ExportOptions): {
   const rewards = format === "rl" ? (options.rewards ?? defaultRewardTable()) : undefined;
   const redaction = options.redaction ?? exportRedaction();
   const now = options.now ?? (() => new Date());
+  const redact = exportRedactor(redaction, now);
   const tally = new Tally(options.strict === true);
   const redacted = new Map<string, number>();
   const counts = { sessions: 0, operations: 0, written: 0, filtered: 0 };
@@ -104,21 +105,58 @@ export function exportTrajectories(options: ExportOptions): {
       written: counts.written,
     });
 
-  /** The line(s) of one built trajectory, or nothing (counted) when it is filtered or left out. */
-  function serialize(built: Trajectory | undefined): ExportedLine | undefined {
-    if (!built) return undefined;
-    if (options.cohort !== undefined && !inCohort(built, options.cohort)) {
+  type Prepared =
+    | { kind: "filtered" }
+    | { kind: "invalid"; detail: string }
+    | { kind: "ready"; trajectory: Trajectory; report: Trajectory["redaction"] };
+
+  /** A built trajectory, redacted as a whole and checked against its contract. */
+  function prepare(built: Trajectory): Prepared {
+    if (options.cohort !== undefined && !inCohort(built, options.cohort)) return { kind: "filtered" };
+    const { value, report } = redact(built);
+    const trajectory = { ...value, redaction: report };
+    const checked = checkContract("Trajectory", trajectory);
+    return checked.ok ? { kind: "ready", trajectory, report } : { kind: "invalid", detail: checked.detail };
+  }
+
+  /**
+   * Builds a unit's trajectory. Fast path: records are taken as their contracts say, and the whole
+   * trajectory is checked. When that fails (or the build stumbles on a malformed record), the unit is
+   * built again checking every record, so that only the bad records are left out. --strict always
+   * checks every record.
+   */
+  async function build(make: (ctx: BuildContext) => Promise<Trajectory | undefined>, ctx: BuildContext) {
+    if (!options.strict) {
+      const draft = ctx.tally.draft();
+      let fast: Prepared | "stumbled" | undefined;
+      try {
+        const built = await make({ ...ctx, tally: draft, check: assumeContract });
+        fast = built ? prepare(built) : undefined;
+      } catch (error) {
+        if ((error as { name?: string }).name === "StateError") throw error;
+        fast = "stumbled";
+      }
+      if (fast !== "stumbled" && fast?.kind !== "invalid") {
+        ctx.tally.absorb(draft);
+        return fast;
+      }
+    }
+    const built = await make(ctx);
+    return built ? prepare(built) : undefined;
+  }
+
+  /** The line(s) of one prepared trajectory, or nothing (counted) when it is filtered or left out. */
+  function serialize(prepared: Prepared | undefined, where: string): ExportedLine | undefined {
+    if (!prepared) return undefined;
+    if (prepared.kind === "filtered") {
       counts.filtered++;
       return undefined;
     }
-    const { value, report } = redactForExport(built, redaction, now);
-    const trajectory = { ...value, redaction: report };
-    const where = `trajectory ${trajectory.trajectoryId} (session ${trajectory.lineage.sessionId})`;
-    const checked = checkContract("Trajectory", trajectory);
-    if (!checked.ok) {
-      tally.skipTrajectory("invalid_trajectory", where, checked.detail);
+    if (prepared.kind === "invalid") {
+      tally.skipTrajectory("invalid_trajectory", where, prepared.detail);
       return undefined;
     }
+    const { trajectory, report } = prepared;
     let line: ExportedLine;
     if (format === "trajectory") line = { text: JSON.stringify(trajectory) };
     else if (format === "rl") {
@@ -199,10 +237,12 @@ export function exportTrajectories(options: ExportOptions): {
         tally,
         // SFT examples hold no usage, so an SFT export never reads the audit log.
         usage: format === "sft" ? UsageIndex.empty() : await UsageIndex.read(source.store, tally),
+        check: checkContract,
       };
       for await (const session of sessionsOf(source.store)) {
         counts.sessions++;
-        const line = serialize(await sessionTrajectory(ctx, session));
+        const prepared = await build((c) => sessionTrajectory(c, session), ctx);
+        const line = serialize(prepared, `session ${session.sessionId}`);
         progress();
         if (line) yield line;
       }
@@ -210,7 +250,8 @@ export function exportTrajectories(options: ExportOptions): {
       for await (const info of pagedStreams(source.store, { kind: "operation" })) {
         if (options.since && Date.parse(info.updatedAt) < options.since.getTime()) continue;
         counts.operations++;
-        const line = serialize(await operationTrajectory(ctx, info));
+        const prepared = await build((c) => operationTrajectory(c, info), ctx);
+        const line = serialize(prepared, `operation ${info.stream}`);
         progress();
         if (line) yield line;
       }

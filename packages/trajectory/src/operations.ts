@@ -13,7 +13,7 @@ import type { StreamInfo } from "@workspace-ops/store";
 import { approvalStep, decisionStep } from "./governance-steps.js";
 import { lineageOf, traceIdOf, trajectoryIdOf } from "./lineage.js";
 import { observation } from "./observation.js";
-import { checkContract, field } from "./record-check.js";
+import { field } from "./record-check.js";
 import { type BuildContext, readStream } from "./sessions.js";
 import { MAX_STEPS, StepList } from "./step-list.js";
 
@@ -57,6 +57,7 @@ export async function operationTrajectory(
 ): Promise<Trajectory | undefined> {
   const records = await readStream(ctx, info);
   if (!records) return undefined;
+  const checkContract = ctx.check;
   const first = records.find((r) => r.type === "request");
   const operation = checkContract("WorkspaceOperationContract", field(first?.data, "operation"));
   if (!first || !operation.ok) {

@@ -1,5 +1,7 @@
 // Writing an export: to stdout, or to a file through a temporary file renamed at the end (and the SFT
 // lineage file beside it the same way), so a failed export leaves no half-written file.
+
+import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { TrajectoryError } from "./errors.js";
@@ -24,11 +26,8 @@ class AtomicFile {
 
   async write(text: string): Promise<void> {
     if (this.#failed) throw this.#failed;
-    if (!this.#stream.write(text))
-      await new Promise<void>((drained, failed) => {
-        this.#stream.once("drain", drained);
-        this.#stream.once("error", failed);
-      });
+    // once() settles on drain or on error and removes its listeners either way.
+    if (!this.#stream.write(text)) await once(this.#stream, "drain");
   }
 
   async commit(): Promise<void> {

@@ -18,6 +18,18 @@ export function checkContract<C extends ContractName>(
   };
 }
 
+export type RecordCheck = <C extends ContractName>(contract: C, value: unknown) => Checked<ContractTypes[C]>;
+
+/**
+ * The fast path's check: an object is taken as what it claims to be. The trajectory built from such
+ * records is checked against its own contract as a whole; only when that fails are its records checked
+ * one by one (`checkContract`), so that a bad record costs only itself.
+ */
+export const assumeContract: RecordCheck = <C extends ContractName>(_contract: C, value: unknown) =>
+  typeof value === "object" && value !== null
+    ? { ok: true as const, value: value as ContractTypes[C] }
+    : { ok: false as const, detail: "not an object" };
+
 /** The object under `key` of a record's data ({ mode, request }, { annotation, redaction }, …). */
 export function field(data: unknown, key: string): unknown {
   return typeof data === "object" && data !== null ? (data as Record<string, unknown>)[key] : undefined;

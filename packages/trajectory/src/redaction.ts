@@ -3,12 +3,12 @@
 // Everything written passes through one pass over the whole trajectory, before any serializer sees it.
 import { createHash } from "node:crypto";
 import {
+  createRedactor,
   defaultRules,
   highEntropyRule,
   homePathRule,
   type RedactionReport,
   type RedactionRule,
-  redact,
   redactorVersion,
   userNameRule,
 } from "@workspace-ops/redact";
@@ -119,12 +119,17 @@ export async function loadExportRedaction(file: string): Promise<ExportRedaction
   return exportRedaction(await readConfig(redactionConfigSchema, file), file);
 }
 
-/** Redacts a value with the export's rules; the report carries the export's rules version. */
-export function redactForExport<T>(
-  value: T,
+/**
+ * The export's redactor (its rules compiled once, for every trajectory): each value's report carries
+ * the export's rules version.
+ */
+export function exportRedactor(
   redaction: ExportRedaction,
   now: () => Date,
-): { value: T; report: RedactionReport } {
-  const { value: redacted, report } = redact(value, { rules: redaction.rules, now });
-  return { value: redacted, report: { ...report, redactorVersion: redaction.version } };
+): <T>(value: T) => { value: T; report: RedactionReport } {
+  const redactor = createRedactor({ rules: redaction.rules, now });
+  return (value) => {
+    const { value: redacted, report } = redactor.redact(value);
+    return { value: redacted, report: { ...report, redactorVersion: redaction.version } };
+  };
 }

@@ -5,7 +5,7 @@ import { annotationRecordType } from "@workspace-ops/executor";
 import type { SessionInfo, Store, StoredRecord, StreamInfo } from "@workspace-ops/store";
 import { MergedAnnotation } from "./annotations.js";
 import { lineageOf, traceIdOf, trajectoryIdOf } from "./lineage.js";
-import { checkContract, field } from "./record-check.js";
+import { checkContract, field, type RecordCheck } from "./record-check.js";
 import { MAX_STEPS, StepList } from "./step-list.js";
 import type { Tally } from "./tally.js";
 import { addToolCall, type CallFacts } from "./tool-calls.js";
@@ -16,6 +16,8 @@ export interface BuildContext {
   location: string;
   tally: Tally;
   usage: UsageIndex;
+  /** How records are checked: checkContract, or assumeContract on the fast path. */
+  check: RecordCheck;
 }
 
 /** A page of streams at a time, newest first. */
@@ -61,7 +63,7 @@ export async function sessionTrajectory(
     const records = await readStream(ctx, info);
     if (!records) continue;
     if (info.kind === "tool_execution") {
-      const facts = addToolCall(info.stream, records, steps, ctx.tally);
+      const facts = addToolCall(info.stream, records, steps, ctx.tally, ctx.check);
       if (facts) calls.set(facts.toolExecutionId, facts);
       continue;
     }

@@ -55,6 +55,18 @@ export class Tally {
     else into.set(reason, { reason, count, example: where, detail });
   }
 
+  /** A tally for a try whose counts are kept only if it is absorbed (the fast path of a trajectory). */
+  draft(): Tally {
+    return new Tally(this.strict);
+  }
+
+  absorb(draft: Tally): void {
+    this.records += draft.records;
+    for (const s of draft.skippedRecords) this.#add(this.#records, s.reason, s.count, s.example, s.detail);
+    for (const s of draft.skippedTrajectories)
+      this.#add(this.#trajectories, s.reason, s.count, s.example, s.detail);
+  }
+
   get skippedRecords(): SkipCount[] {
     return [...this.#records.values()];
   }

@@ -4,7 +4,7 @@ import type { ApprovalResolutionKind, ToolCallStep } from "@workspace-ops/contra
 import type { StoredRecord } from "@workspace-ops/store";
 import { approvalStep, decisionStep } from "./governance-steps.js";
 import { observation, resultObservation } from "./observation.js";
-import { checkContract, field } from "./record-check.js";
+import { field, type RecordCheck } from "./record-check.js";
 import type { StepList } from "./step-list.js";
 import type { Tally } from "./tally.js";
 
@@ -21,6 +21,7 @@ export function addToolCall(
   records: readonly StoredRecord[],
   steps: StepList,
   tally: Tally,
+  checkContract: RecordCheck,
 ): CallFacts | undefined {
   const first = records.find((r) => r.type === "request");
   const request = checkContract("ToolExecutionRequest", field(first?.data, "request"));

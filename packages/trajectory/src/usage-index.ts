@@ -1,5 +1,5 @@
 // Model usage per session and operation. The store indexes usage by persona only, so the export reads
-// the audit log once (a page at a time, in commit order) and keeps the usage records that name a
+// the audit log's usage records once (a page at a time, in commit order) and keeps those that name a
 // session or an operation: memory grows with those records (a few dozen bytes each), not with the log.
 import type { Store } from "@workspace-ops/store";
 import { checkContract } from "./record-check.js";
@@ -25,10 +25,9 @@ export class UsageIndex {
   static async read(store: Store, tally: Tally): Promise<UsageIndex> {
     const index = new UsageIndex();
     for (let after = 0; ; ) {
-      const page = await store.readAudit({ afterSeq: after, limit: 1000 });
+      const page = await store.readAudit({ afterSeq: after, limit: 1000, type: "usage" });
       if (page.length === 0) return index;
       for (const record of page) {
-        if (record.type !== "usage") continue;
         tally.records++;
         const usage = checkContract("UsageRecord", record.data);
         if (!usage.ok) {

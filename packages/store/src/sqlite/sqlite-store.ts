@@ -136,6 +136,9 @@ function statements(db: Database.Database) {
     ),
     release: db.prepare("DELETE FROM claims WHERE stream = ? AND host = ? AND pid = ?"),
     audit: db.prepare<[number, number], AuditRow>("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?"),
+    auditOfType: db.prepare<[number, string, number], AuditRow>(
+      "SELECT * FROM audit WHERE seq > ? AND type = ? ORDER BY seq LIMIT ?",
+    ),
     dataVersion: db.prepare<[], number>("PRAGMA data_version").pluck(),
   };
 }
@@ -282,10 +285,15 @@ class SqliteStore implements Store {
     return this.#run(() => this.#s.head.get() as AuditHead);
   }
 
-  readAudit(options: { afterSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
-    return this.#run(() =>
-      this.#s.audit.all(options.afterSeq ?? 0, pageLimit(options.limit, 1000)).map(auditFromRow),
-    );
+  readAudit(options: { afterSeq?: number; limit?: number; type?: string } = {}): Promise<AuditRecord[]> {
+    return this.#run(() => {
+      const limit = pageLimit(options.limit, 1000);
+      const rows =
+        options.type === undefined
+          ? this.#s.audit.all(options.afterSeq ?? 0, limit)
+          : this.#s.auditOfType.all(options.afterSeq ?? 0, options.type, limit);
+      return rows.map(auditFromRow);
+    });
   }
 
   verifyAudit(): Promise<AuditVerification> {

@@ -569,6 +569,8 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       ]);
       expect(await store.auditHead()).toEqual({ seq: 3, hash: records[2]?.hash });
       expect(await store.readAudit({ afterSeq: 1, limit: 1 })).toEqual([records[1]]);
+      expect(await store.readAudit({ type: "z" })).toEqual([records[2]]);
+      expect(await store.readAudit({ type: "x", afterSeq: 1 })).toEqual([]);
       expect(await store.verifyAudit()).toEqual({ ok: true, records: 3, head: records[2]?.hash });
     });
 
