@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { Executor } from "@workspace-ops/executor";
 import { openSqliteStore } from "@workspace-ops/store";
 import { beforeAll, describe, expect, it } from "vitest";
+import { request } from "../../packages/trajectory/dist/testing/governed-run.js";
 import { wsops } from "../cli/run-cli.js";
 
 // Assembled from pieces, so that no complete credential sits in the source.
@@ -63,24 +64,7 @@ let out = "";
 /** User names are hidden only when named (a redaction configuration): their bare form is a plain word. */
 let names = "";
 
-const call = (sessionId: string, id: string, tool: object) => ({
-  kind: "ToolExecutionRequest",
-  apiVersion: "workspace-ops.dev/v1",
-  toolExecutionId: id,
-  requestedAt: new Date().toISOString(),
-  context: {
-    organizationId: "org-acme",
-    workspaceId: "ws-corpus",
-    sessionId,
-    agentRunId: "run-corpus",
-    agentRunStepId: `${id}-step`,
-    actor: { type: "agent", id: "agent-corpus" },
-    surface: "cli",
-    cwd: ".",
-  },
-  tool,
-  correlation: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
-});
+const call = request;
 const shell = (argv: string[]) => ({ kind: "shell", name: argv[0], argv });
 
 beforeAll(async () => {
@@ -179,7 +163,7 @@ beforeAll(async () => {
               outcome: "succeeded",
               exitCode: 0,
               mode: "governed",
-              traceId: "0af7651916cd43dd8448eb211c80319c",
+              traceId: raw.correlation.traceparent.split("-")[1],
               traceparent: raw.correlation.traceparent,
               startedAt: new Date().toISOString(),
               endedAt: new Date().toISOString(),

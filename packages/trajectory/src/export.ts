@@ -1,7 +1,7 @@
 // The export: every session (and operation) of each store, built into a Trajectory, redacted as a
 // whole, checked against its contract, then serialized as the format asks — one line at a time, so
 // memory holds one trajectory (and the usage index), whatever the size of the store.
-import type { SftExampleLineage, Trajectory } from "@workspace-ops/contracts";
+import type { RlTrajectory, SftExampleLineage, Trajectory } from "@workspace-ops/contracts";
 import type { SessionInfo, Store } from "@workspace-ops/store";
 import { operationTrajectory } from "./operations.js";
 import { assumeContract, checkContract } from "./record-check.js";
@@ -108,13 +108,23 @@ export function exportTrajectories(options: ExportOptions): {
   type Prepared =
     | { kind: "filtered" }
     | { kind: "invalid"; detail: string }
-    | { kind: "ready"; trajectory: Trajectory; report: Trajectory["redaction"] };
+    | { kind: "ready"; trajectory: Trajectory; report: Trajectory["redaction"]; rl?: RlTrajectory };
 
-  /** A built trajectory, redacted as a whole and checked against its contract. */
+  /**
+   * A built trajectory, redacted as a whole and checked against its contract — for rl, the RL line
+   * built from it is checked instead: its contract holds the trajectory's lineage, cohort and steps.
+   */
   function prepare(built: Trajectory): Prepared {
     if (options.cohort !== undefined && !inCohort(built, options.cohort)) return { kind: "filtered" };
     const { value, report } = redact(built);
     const trajectory = { ...value, redaction: report };
+    if (format === "rl") {
+      const rl = rlTrajectory(trajectory, rewards as RewardTable);
+      const checked = checkContract("RlTrajectory", rl);
+      return checked.ok
+        ? { kind: "ready", trajectory, report, rl }
+        : { kind: "invalid", detail: checked.detail };
+    }
     const checked = checkContract("Trajectory", trajectory);
     return checked.ok ? { kind: "ready", trajectory, report } : { kind: "invalid", detail: checked.detail };
   }
@@ -159,15 +169,8 @@ export function exportTrajectories(options: ExportOptions): {
     const { trajectory, report } = prepared;
     let line: ExportedLine;
     if (format === "trajectory") line = { text: JSON.stringify(trajectory) };
-    else if (format === "rl") {
-      const rl = rlTrajectory(trajectory, rewards as RewardTable);
-      const ok = checkContract("RlTrajectory", rl);
-      if (!ok.ok) {
-        tally.skipTrajectory("invalid_output", where, ok.detail);
-        return undefined;
-      }
-      line = { text: JSON.stringify(rl) };
-    } else {
+    else if (prepared.rl) line = { text: JSON.stringify(prepared.rl) };
+    else {
       const sft = sftExample(trajectory, dialect);
       if (!sft.ok) {
         tally.skipTrajectory("no_assistant_turns", where, sft.detail);

@@ -1,28 +1,18 @@
 // Operations run outside any session: each is a trajectory of its own, its command steps tool calls
 // `<operationId>.<n>`, its decision, approval and final outcome under the operationId.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { validate } from "@workspace-ops/contracts";
-import { Executor } from "@workspace-ops/executor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportTrajectories } from "./export.js";
 import { openSources } from "./sources.js";
-import { alice, execution, operation, profile, traceparent } from "./testing/governed-run.js";
+import { alice, execution, openExecutor, operation, profile, traceparent } from "./testing/governed-run.js";
 
 let stateDir = "";
 let approvalRequestId = "";
 
 beforeAll(async () => {
-  const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-traj-op-ws-"));
-  writeFileSync(join(workspaceRoot, "README.md"), "# readme\n");
-  stateDir = mkdtempSync(join(tmpdir(), "wsops-traj-op-state-"));
-  const executor = await Executor.open({
-    workspaceRoot,
-    stateDir,
-    mode: "governed",
-    sandbox: { backend: "process" },
-  });
+  const opened = await openExecutor({ "README.md": "# readme\n" });
+  stateDir = opened.stateDir;
+  const executor = opened.executor;
   try {
     await executor.submit(operation("agent_machine.profile.create", profile, "op-profile"));
     const pending = await executor.submit(

@@ -16,6 +16,7 @@ import { observation } from "./observation.js";
 import { field } from "./record-check.js";
 import { type BuildContext, readStream } from "./sessions.js";
 import { MAX_STEPS, StepList } from "./step-list.js";
+import { addUsage } from "./usage-index.js";
 
 const OUTCOMES = new Set(["succeeded", "failed", "denied", "timed_out", "cancelled", "unavailable"]);
 
@@ -145,15 +146,7 @@ export async function operationTrajectory(
       }
     }
   }
-  for (const u of ctx.usage.ofOperation(id))
-    steps.add({
-      at: u.at,
-      type: "usage",
-      tokensIn: u.tokensIn,
-      tokensOut: u.tokensOut,
-      costUsd: u.costUsd,
-      usageId: u.usageId,
-    });
+  addUsage(steps, ctx.usage.ofOperation(id));
   const where = `operation ${id}`;
   if (steps.size === 0) {
     ctx.tally.skipTrajectory("no_governed_records", where, "no decision, step or outcome was recorded");

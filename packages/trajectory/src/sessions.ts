@@ -9,7 +9,7 @@ import { checkContract, field, type RecordCheck } from "./record-check.js";
 import { MAX_STEPS, StepList } from "./step-list.js";
 import type { Tally } from "./tally.js";
 import { addToolCall, type CallFacts } from "./tool-calls.js";
-import type { UsageIndex } from "./usage-index.js";
+import { addUsage, type UsageIndex } from "./usage-index.js";
 
 export interface BuildContext {
   store: Store;
@@ -93,15 +93,7 @@ export async function sessionTrajectory(
       content: m.content,
       trainable: m.trainable ?? m.role === "assistant",
     });
-  for (const u of usage)
-    steps.add({
-      at: u.at,
-      type: "usage",
-      tokensIn: u.tokensIn,
-      tokensOut: u.tokensOut,
-      costUsd: u.costUsd,
-      usageId: u.usageId,
-    });
+  addUsage(steps, usage);
   if (steps.size > MAX_STEPS) {
     ctx.tally.skipTrajectory("too_many_steps", where, `more than ${MAX_STEPS} steps`);
     return undefined;

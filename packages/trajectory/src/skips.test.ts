@@ -36,8 +36,9 @@ beforeAll(async () => {
   ]);
 });
 
-async function run(strict: boolean) {
-  const { sources, close } = await openSources([{ stateDir }]);
+/** A whole trajectory export of the store in `dir`: its lines and summary. */
+async function exportAll(dir: string, strict: boolean) {
+  const { sources, close } = await openSources([{ stateDir: dir }]);
   try {
     const { lines, summary } = exportTrajectories({ sources, format: "trajectory", strict });
     const written: string[] = [];
@@ -50,7 +51,7 @@ async function run(strict: boolean) {
 
 describe("skipped records", () => {
   it("are left out and counted by reason, with the first place and why; the rest is exported", async () => {
-    const { written, summary } = await run(false);
+    const { written, summary } = await exportAll(stateDir, false);
     expect(written.map((t) => JSON.parse(t).lineage.toolExecutionIds)).toEqual([["t-good"]]);
     expect(summary.skipped).toEqual({
       records: [
@@ -93,7 +94,7 @@ describe("skipped records", () => {
   });
 
   it("stop a --strict export at the first, with a strict_violation naming it", async () => {
-    const error = await run(true).then(
+    const error = await exportAll(stateDir, true).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -111,6 +112,50 @@ describe("stores", () => {
     await expect(openSources([{ stateDir: empty }])).rejects.toMatchObject({
       code: "store_missing",
       message: `no store at ${join(empty, "state.db")}: nothing has been recorded there`,
+    });
+  });
+});
+
+describe("the fast path", () => {
+  it("exports a record whose fields the trajectory uses are valid; --strict checks every record", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wsops-traj-lax-"));
+    const store = await openSqliteStore(join(dir, "state.db"));
+    const request = toolCall("sess-lax", ["ls"], "t-lax");
+    // A decision without decidedAt (its contract requires it); the export does not use it.
+    const decision = {
+      kind: "ToolExecutionDecision",
+      apiVersion: "workspace-ops.dev/v1",
+      decisionId: "dec-lax",
+      toolExecutionId: "t-lax",
+      decision: "allow",
+      reasons: [],
+      policyRevision: "bundle-1",
+    };
+    await store.commit({
+      appends: [
+        {
+          stream: "t-lax",
+          records: [
+            { type: "request", data: { mode: "governed", request } },
+            { type: "decision", data: decision },
+          ],
+          create: { kind: "tool_execution", sessionId: "sess-lax" },
+        },
+      ],
+    });
+    await store.close();
+    const lenient = await exportAll(dir, false);
+    expect(JSON.parse(lenient.written[0] as string).steps.map((s: { type: string }) => s.type)).toEqual([
+      "tool_call",
+      "decision",
+      "message",
+    ]);
+    expect(lenient.summary.skipped).toEqual({ records: [], trajectories: [] });
+    await expect(exportAll(dir, true)).rejects.toMatchObject({
+      code: "strict_violation",
+      message: expect.stringMatching(
+        /^t-lax seq 2: invalid_record: decision: not a valid ToolExecutionDecision/,
+      ),
     });
   });
 });

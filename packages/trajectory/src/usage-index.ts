@@ -3,6 +3,7 @@
 // session or an operation: memory grows with those records (a few dozen bytes each), not with the log.
 import type { Store } from "@workspace-ops/store";
 import { checkContract } from "./record-check.js";
+import type { StepList } from "./step-list.js";
 import type { Tally } from "./tally.js";
 
 export interface UsageEntry {
@@ -56,6 +57,19 @@ export class UsageIndex {
   ofOperation(operationId: string): readonly UsageEntry[] {
     return this.#byOperation.get(operationId) ?? [];
   }
+}
+
+/** Adds a usage step per entry. */
+export function addUsage(steps: StepList, entries: readonly UsageEntry[]): void {
+  for (const u of entries)
+    steps.add({
+      at: u.at,
+      type: "usage",
+      tokensIn: u.tokensIn,
+      tokensOut: u.tokensOut,
+      costUsd: u.costUsd,
+      usageId: u.usageId,
+    });
 }
 
 function push(map: Map<string, UsageEntry[]>, key: string, entry: UsageEntry) {

@@ -12,7 +12,9 @@ const agent = { type: "agent", id: "agent-coder-1" } as const;
 export const alice = { type: "user", id: "alice" } as const;
 
 let n = 0;
-export function toolCall(sessionId: string, argv: string[], id = `texec-${process.pid}-${++n}`) {
+
+/** A ToolExecutionRequest of the session for a tool (shell or MCP). */
+export function request(sessionId: string, id: string, tool: object) {
   return {
     kind: "ToolExecutionRequest",
     apiVersion: "workspace-ops.dev/v1",
@@ -28,9 +30,27 @@ export function toolCall(sessionId: string, argv: string[], id = `texec-${proces
       surface: "cli",
       cwd: ".",
     },
-    tool: { kind: "shell", name: argv[0] ?? "x", argv },
+    tool,
     correlation: { traceparent },
   };
+}
+
+/** A shell call of the session. */
+export const toolCall = (sessionId: string, argv: string[], id = `texec-${process.pid}-${++n}`) =>
+  request(sessionId, id, { kind: "shell", name: argv[0] ?? "x", argv });
+
+/** A real executor (governed, process sandbox) on a new workspace holding `files`, with its own state directory. */
+export async function openExecutor(files: Record<string, string>, stateDir?: string) {
+  const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-traj-ws-"));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(workspaceRoot, name), content);
+  const state = stateDir ?? mkdtempSync(join(tmpdir(), "wsops-traj-state-"));
+  const executor = await Executor.open({
+    workspaceRoot,
+    stateDir: state,
+    mode: "governed",
+    sandbox: { backend: "process" },
+  });
+  return { executor, workspaceRoot, stateDir: state };
 }
 
 /** Now, then a pause: a message said at this time sorts before the commits that follow it. */
@@ -51,15 +71,10 @@ export async function governedRun(
   options: { sessionId?: string; annotate?: boolean; stateDir?: string } = {},
 ): Promise<GovernedRun> {
   const sessionId = options.sessionId ?? "sess-governed";
-  const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-traj-ws-"));
-  writeFileSync(join(workspaceRoot, "notes.txt"), "hello\n");
-  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "wsops-traj-state-"));
-  const executor = await Executor.open({
-    workspaceRoot,
-    stateDir,
-    mode: "governed",
-    sandbox: { backend: "process" },
-  });
+  const { executor, workspaceRoot, stateDir } = await openExecutor(
+    { "notes.txt": "hello\n" },
+    options.stateDir,
+  );
   try {
     const asked = await moment();
     const thinking = await moment();
