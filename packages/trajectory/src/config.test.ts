@@ -97,10 +97,7 @@ describe("redaction configuration", () => {
       "home-path",
       "user-name",
     ]);
-    const { value, report } = exportRedactor(
-      redaction,
-      now,
-    )({
+    const { value, report } = exportRedactor(redaction, now).redact({
       text: "acme-123456 for alice at /home/alice/src, token q7Rk2VbX9mWz4TnLp8sYd3Hf6JcG",
     });
     expect(value.text).toBe(

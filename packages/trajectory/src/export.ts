@@ -93,8 +93,8 @@ export function exportTrajectories(options: ExportOptions): {
   const rewards = format === "rl" ? (options.rewards ?? defaultRewardTable()) : undefined;
   const redaction = options.redaction ?? exportRedaction();
   const now = options.now ?? (() => new Date());
-  const redact = exportRedactor(redaction, now);
-  const tally = new Tally(options.strict === true);
+  const redactor = exportRedactor(redaction, now);
+  const tally = new Tally(options.strict === true, redactor.text);
   const redacted = new Map<string, number>();
   const counts = { sessions: 0, operations: 0, written: 0, filtered: 0 };
 
@@ -116,7 +116,7 @@ export function exportTrajectories(options: ExportOptions): {
    */
   function prepare(built: Trajectory): Prepared {
     if (options.cohort !== undefined && !inCohort(built, options.cohort)) return { kind: "filtered" };
-    const { value, report } = redact(built);
+    const { value, report } = redactor.redact(built);
     const trajectory = { ...value, redaction: report };
     if (format === "rl") {
       const rl = rlTrajectory(trajectory, rewards as RewardTable);

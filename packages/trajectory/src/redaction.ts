@@ -126,10 +126,16 @@ export async function loadExportRedaction(file: string): Promise<ExportRedaction
 export function exportRedactor(
   redaction: ExportRedaction,
   now: () => Date,
-): <T>(value: T) => { value: T; report: RedactionReport } {
+): {
+  redact: <T>(value: T) => { value: T; report: RedactionReport };
+  text: (text: string) => string;
+} {
   const redactor = createRedactor({ rules: redaction.rules, now });
-  return (value) => {
-    const { value: redacted, report } = redactor.redact(value);
-    return { value: redacted, report: { ...report, redactorVersion: redaction.version } };
+  return {
+    redact: (value) => {
+      const { value: redacted, report } = redactor.redact(value);
+      return { value: redacted, report: { ...report, redactorVersion: redaction.version } };
+    },
+    text: (text) => redactor.redactText(text).text,
   };
 }

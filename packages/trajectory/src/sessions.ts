@@ -45,7 +45,9 @@ export async function readStream(ctx: BuildContext, info: StreamInfo): Promise<S
     return records;
   } catch (error) {
     if ((error as { name?: string }).name === "StateError") throw error;
-    ctx.tally.skipRecords("unreadable_stream", info.lastSeq, info.stream, (error as Error).message);
+    // A parse error quotes the text it failed on, which may hold anything: it is not repeated.
+    const why = error instanceof SyntaxError ? "a record does not parse as JSON" : (error as Error).message;
+    ctx.tally.skipRecords("unreadable_stream", info.lastSeq, info.stream, why);
     return undefined;
   }
 }

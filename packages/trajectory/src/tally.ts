@@ -35,7 +35,14 @@ export class Tally {
   readonly #records = new Map<SkipReason, SkipCount>();
   readonly #trajectories = new Map<SkipReason, SkipCount>();
 
-  constructor(private readonly strict: boolean) {}
+  /**
+   * `clean` redacts what a skip says about a record (a parse error quotes the text it failed on) before
+   * the summary or a --strict error repeats it.
+   */
+  constructor(
+    private readonly strict: boolean,
+    private readonly clean: (text: string) => string = (text) => text,
+  ) {}
 
   /** Records left out (`count` of them); throws a strict_violation in strict mode. */
   skipRecords(reason: SkipReason, count: number, where: string, detail: string): void {
@@ -47,7 +54,9 @@ export class Tally {
     this.#add(this.#trajectories, reason, 1, where, detail);
   }
 
-  #add(into: Map<SkipReason, SkipCount>, reason: SkipReason, count: number, where: string, detail: string) {
+  #add(into: Map<SkipReason, SkipCount>, reason: SkipReason, count: number, place: string, said: string) {
+    const where = this.clean(place);
+    const detail = this.clean(said);
     if (this.strict)
       throw new TrajectoryError("strict_violation", `${where}: ${reason}: ${detail}`, "", undefined);
     const known = into.get(reason);
@@ -57,7 +66,7 @@ export class Tally {
 
   /** A tally for a try whose counts are kept only if it is absorbed (the fast path of a trajectory). */
   draft(): Tally {
-    return new Tally(this.strict);
+    return new Tally(this.strict, this.clean);
   }
 
   absorb(draft: Tally): void {
