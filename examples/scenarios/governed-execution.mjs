@@ -222,5 +222,5 @@ export async function executorScenario(options = {}) {
   console.log(
     `\n  workspace: ${workspaceRoot}\n  state and audit log: ${join(stateDir, "state.db")} (SQLite, outside the workspace)`,
   );
-  return problems;
+  return { problems, stateDir };
 }

@@ -65,6 +65,12 @@ const expectedNames = [
       ]
     : []),
   "analysis + decision p50, 200-character compound shell string vs plain argv (lower is better)",
+  "export --format sft, throughput (higher is better)",
+  "export --format trajectory, throughput (higher is better)",
+  "export --format rl, throughput (higher is better)",
+  "export --format sft, peak RSS (lower is better)",
+  "export --format trajectory, peak RSS (lower is better)",
+  "export --format rl, peak RSS (lower is better)",
   "decision p50, plain argv, analysis + per-program lookup vs main's pattern scan (lower is better)",
   "gate (a denied curl: validate, analyse, decide, one commit, its event) p50 with tracing on, durability relaxed (lower is better)",
   "governed exec of /bin/true p50 with tracing on, durability relaxed (lower is better)",
@@ -121,7 +127,7 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: analysis, contracts, policy, executor, startup, tracing (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, startup, tracing, trajectory (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
@@ -132,6 +138,7 @@ describe("bench harness (--quick)", () => {
         ...(process.env.WSOPS_TEST_PG_URL ? ["postgres"] : []),
         "startup",
         "tracing",
+        "trajectory",
       ].sort(),
     );
     expect(list.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));

@@ -96,6 +96,20 @@ export const commands: Record<string, CommandEntry> = {
       return { run: m.revokeCommand, usage: m.revokeUsage };
     },
   },
+  annotate: {
+    summary: "attach a session's conversation, cohort and evaluation (a SessionAnnotation)",
+    load: async () => {
+      const m = await import("./commands/annotate.js");
+      return { run: m.annotateCommand, usage: m.annotateUsage };
+    },
+  },
+  export: {
+    summary: "export governed runs as redacted training data (sft, rl, trajectory JSONL)",
+    load: async () => {
+      const m = await import("./commands/export.js");
+      return { run: m.exportCommand, usage: m.exportUsage };
+    },
+  },
   audit: {
     summary: "audit verify | export: check the hash-chained audit log, or export a copy that verifies",
     load: async () => {

@@ -10,6 +10,7 @@ import {
   validate,
 } from "@workspace-ops/contracts";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
+import { type AnnotateOutcome, annotateSession } from "./annotations.js";
 import { type ApprovalListing, listApprovals } from "./approval-list.js";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
 import { requestCancel } from "./cancel.js";
@@ -342,6 +343,14 @@ export class Executor {
 
   cancel(id: string, reason = "cancelled on request") {
     return requestCancel(this.context, id, reason);
+  }
+
+  /**
+   * Attaches a SessionAnnotation (conversation messages, cohort, evaluation, operation served) to its
+   * session: validated, redacted, recorded in the session's reserved stream with its audit record.
+   */
+  annotateSession(payload: unknown): Promise<AnnotateOutcome> {
+    return annotateSession(this.context.store, payload, this.context.now);
   }
 
   /** Records model usage for the per-persona, per-minute budgets the policy checks. */

@@ -1,3 +1,10 @@
+export {
+  type AnnotateOutcome,
+  annotateSession,
+  annotationRecordType,
+  type StoredAnnotation,
+  sessionAnnotationStream,
+} from "./annotations.js";
 export { type ApprovalListing, describeTool } from "./approval-list.js";
 export { callDigest } from "./approval-reuse.js";
 export type { ResolveOutcome } from "./approvals.js";
