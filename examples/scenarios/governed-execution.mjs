@@ -1,10 +1,13 @@
 // Scenario 3: the reference executor in governed mode, in a temporary workspace: an allowed read-only
 // command, a denied destructive one, a prod step that needs approval (refused to its requester,
-// approved by another principal, then resumed), a timeout, and the audit log verified.
-import { mkdtempSync, writeFileSync } from "node:fs";
+// approved by another principal, then resumed), a timeout, and the audit log verified. Its lifecycle
+// events go to a JSONL file, and each must be a CloudEvent the official SDK accepts.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { validate } from "@workspace-ops/contracts";
 import { Executor } from "@workspace-ops/executor";
+import { CloudEvent } from "cloudevents";
 
 const traceparent = "00-5b8aa5a2d2c872e8321cf37308d69df2-051581bf3cb55c13-01";
 const agent = { type: "agent", id: "agent-coder-1" };
@@ -77,18 +80,38 @@ const execution = (environment, steps) => ({
   })),
 });
 
-export async function executorScenario() {
+/** Each line of the events file: accepted by the CloudEvents SDK and by the contract, or why not. */
+function checkEvents(path) {
+  const problems = [];
+  const lines = readFileSync(path, "utf8").split("\n").filter(Boolean);
+  for (const [n, line] of lines.entries()) {
+    const event = JSON.parse(line);
+    try {
+      new CloudEvent(event, true).validate();
+    } catch (error) {
+      problems.push(`event ${n + 1} refused by the CloudEvents SDK: ${error.message}`);
+    }
+    const checked = validate("OperationLifecycleEvent", event);
+    if (!checked.ok) problems.push(`event ${n + 1} breaks its contract: ${checked.errors[0]?.message}`);
+  }
+  return { count: lines.length, problems };
+}
+
+/** @param {{ eventsFile?: string }} [options] where the events go (default: events.jsonl beside the state) */
+export async function executorScenario(options = {}) {
   console.log("\n3. Executor: a governed session in a temporary workspace\n");
   const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-demo-"));
   writeFileSync(join(workspaceRoot, "README.md"), "# demo workspace\n");
   // The state lives outside the workspace (by default under ~/.local/state/wsops); the demo keeps it in
   // a temporary directory of its own so it leaves nothing in your home.
   const stateDir = mkdtempSync(join(tmpdir(), "wsops-demo-state-"));
+  const eventsFile = options.eventsFile ?? join(stateDir, "events.jsonl");
   const executor = await Executor.open({
     workspaceRoot,
     stateDir,
     mode: "governed",
     sandbox: { backend: "auto" },
+    sinks: [eventsFile],
   });
   const rows = [];
   const problems = [];
@@ -185,11 +208,19 @@ export async function executorScenario() {
     "intact",
     verdict?.ok ? `${verdict.records} hash-chained records` : verdict?.firstBad.message,
   );
+  const events = checkEvents(eventsFile);
+  problems.push(...events.problems);
+  expect(
+    "lifecycle events",
+    events.problems.length === 0 && events.count > 0 ? "valid" : "invalid",
+    "valid",
+    `${events.count} CloudEvents in ${eventsFile}, each accepted by the CloudEvents SDK`,
+  );
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [what, got, detail] of rows)
     console.log(`  ${what.padEnd(width)}  ${String(got).padEnd(10)}  ${detail ?? ""}`);
   console.log(
     `\n  workspace: ${workspaceRoot}\n  state and audit log: ${join(stateDir, "state.db")} (SQLite, outside the workspace)`,
   );
-  return problems;
+  return { problems, stateDir };
 }

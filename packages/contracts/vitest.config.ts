@@ -1,3 +1,5 @@
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({ test: { include: ["src/**/*.test.ts"] } });
+// Some tests read and validate tens of megabytes: on a loaded two-core CI machine one may take longer
+// than vitest's 5 s default. The timeout is a safety net, never a speed assertion.
+export default defineConfig({ test: { include: ["src/**/*.test.ts"], testTimeout: 30_000 } });

@@ -48,7 +48,13 @@ const expectedNames = [
   "cold start, wsops audit --help, p50 (lower is better)",
   "cold start, wsops exec --sandbox process -- /bin/true, p50 (lower is better)",
   "cold start, wsops exec --durability relaxed --sandbox process -- /bin/true, p50 (lower is better)",
-  "cold start, wsops policy eval (a cold decision, standing in for wsops decide), p50 (lower is better)",
+  "cold start, wsops hook claude-code, PreToolUse Read (stdin to stdout), p50 (lower is better)",
+  "cold start, wsops hook claude-code, PreToolUse Bash (stdin to stdout), p50 (lower is better)",
+  "cold start, wsops hook claude-code --server, PreToolUse Read (stdin to stdout, the server warm), p50 (lower is better)",
+  "cold start, wsops hook claude-code --server, PreToolUse Bash (stdin to stdout, the server warm), p50 (lower is better)",
+  "cold start, wsops hook claude-code, PostToolUse (stdin to stdout), p50 (lower is better)",
+  "cold start, wsops decide (one request on stdin), p50 (lower is better)",
+  "cold start, wsops policy eval (a cold decision, no state), p50 (lower is better)",
   "cold start, wsops status ID, p50 (lower is better)",
   "cold start, wsops audit verify, p50 (lower is better)",
   ...(process.env.WSOPS_TEST_PG_URL
@@ -59,7 +65,16 @@ const expectedNames = [
       ]
     : []),
   "analysis + decision p50, 200-character compound shell string vs plain argv (lower is better)",
+  "export --format sft, throughput (higher is better)",
+  "export --format trajectory, throughput (higher is better)",
+  "export --format rl, throughput (higher is better)",
+  "export --format sft, peak RSS (lower is better)",
+  "export --format trajectory, peak RSS (lower is better)",
+  "export --format rl, peak RSS (lower is better)",
   "decision p50, plain argv, analysis + per-program lookup vs main's pattern scan (lower is better)",
+  "gate (a denied curl: validate, analyse, decide, one commit, its event) p50 with tracing on, durability relaxed (lower is better)",
+  "governed exec of /bin/true p50 with tracing on, durability relaxed (lower is better)",
+  "tracing off: the span calls of one governed exec on the no-op tracing (lower is better)",
   "model call decision p50, policy evaluation, vs a tool_execution decision (lower is better)",
   "model call start p50, decide + reserve, SQLite durability full, vs one bare commit (lower is better)",
   "meter overhead per charged chunk, amortized over 1000-token streams with 256-token blocks (lower is better)",
@@ -117,7 +132,7 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: analysis, contracts, policy, executor, model calls, startup (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, model calls, startup, tracing, trajectory (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
@@ -128,6 +143,8 @@ describe("bench harness (--quick)", () => {
         "policy",
         ...(process.env.WSOPS_TEST_PG_URL ? ["postgres"] : []),
         "startup",
+        "tracing",
+        "trajectory",
       ].sort(),
     );
     expect(list.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));

@@ -5,7 +5,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
 /** Annotation keywords our schemas carry; ajv strict mode must know them. */
-export const annotationKeywords = ["x-contract-role", "tsType"];
+export const annotationKeywords = ["x-contract-role", "x-contract-envelope", "tsType"];
 
 /** @type {import("ajv").Options} */
 export const ajvOptions = {

@@ -76,17 +76,43 @@ function lintContract(file, schema, { family, version, base, name }) {
   if (schema.$id !== expectedId) say("/$id", `must be ${expectedId} (mirrors the path)`);
   if (schema.title !== (family === "common" ? "Common" : base)) say("/title", `must be ${base}`);
   if (typeof schema.description !== "string") say("/description", "must describe the contract");
-  if (family !== "common") {
+  if (family !== "common" && schema["x-contract-envelope"] === "cloudevents") {
+    problems.push(...lintCloudEvent(file, schema, expectedId));
+  } else if (family !== "common") {
     if (schema.properties?.kind?.const !== name) say("/properties/kind/const", `must be "${name}"`);
     if (schema.properties?.apiVersion?.$ref !== `${commonId}#/$defs/ApiVersion`)
       say("/properties/apiVersion/$ref", "must reference common ApiVersion");
     for (const key of ["kind", "apiVersion"])
       if (!schema.required?.includes(key)) say("/required", `must require ${key}`);
+  }
+  if (family !== "common") {
     if (!["request", "record"].includes(schema["x-contract-role"]))
       say("/x-contract-role", 'must be "request" (consumed) or "record" (produced)');
   }
   walkOwnedObjects(schema, "", say);
   walkPatterns(schema, "", say);
+  return problems;
+}
+
+/**
+ * A CloudEvents contract names itself the way CloudEvents consumers can read: through a constant
+ * `dataschema` under its own $id, never through `kind`/`apiVersion` (attribute names that are not
+ * lowercase alphanumerics make the official SDKs refuse the event).
+ * @param {string} file @param {Record<string, any>} schema @param {string} id
+ */
+function lintCloudEvent(file, schema, id) {
+  const problems = [];
+  const say = (/** @type {string} */ pointer, /** @type {string} */ message) =>
+    problems.push(`${file}#${pointer}: ${message}`);
+  if (schema.properties?.specversion?.const !== "1.0") say("/properties/specversion/const", 'must be "1.0"');
+  const dataschema = schema.properties?.dataschema?.const;
+  if (typeof dataschema !== "string" || !dataschema.startsWith(`${id}#`))
+    say("/properties/dataschema/const", `must be ${id}#<fragment of the data's schema>`);
+  for (const key of ["specversion", "id", "source", "type", "dataschema"])
+    if (!schema.required?.includes(key)) say("/required", `must require ${key}`);
+  for (const key of Object.keys(schema.properties ?? {}))
+    if (!/^[a-z0-9]{1,20}$/.test(key) && key !== "data")
+      say(`/properties/${key}`, "CloudEvents attribute names are 1-20 lowercase letters and digits");
   return problems;
 }
 

@@ -102,6 +102,50 @@ const state = {
   usage: { type: "array", items: contract("UsageRecord") },
 };
 
+const paths = (/** @type {string} */ description) => ({
+  type: "array",
+  description,
+  items: { type: "string" },
+});
+const machine = {
+  type: "object",
+  description: "What the executor knows about the machine, for an agent runtime's file tools.",
+  properties: {
+    workspaceRoot: { type: "string", description: "Absolute real path of the workspace." },
+    home: { type: "string", description: "The invoking user's home: what a profile's '~' means." },
+    protectedPaths: paths(
+      "The executor's state directories and the approver keys: out of reach whatever a rule says.",
+    ),
+    hiddenPaths: paths("What bubblewrap hides by default (credential stores, host secrets, daemon sockets)."),
+  },
+};
+const toolTarget = {
+  type: "object",
+  description: "What the executor resolved about a file or web tool's target.",
+  properties: {
+    paths: {
+      type: "array",
+      description: "Each path of a file tool as named (path) and resolved through symlinks (real).",
+      items: {
+        type: "object",
+        properties: {
+          path: { type: "string", description: "As the request names it." },
+          real: { type: "string", description: "Resolved through symlinks (the part that exists)." },
+        },
+      },
+    },
+    url: {
+      type: "object",
+      description: "A web fetch's URL, parsed.",
+      properties: {
+        scheme: { type: "string", description: "Without the colon, lowercase." },
+        host: { type: "string", description: "Lowercase host name or address." },
+        port: { type: "number", description: "The explicit port, else the scheme's default." },
+      },
+    },
+  },
+};
+
 /** @type {Record<string, object>} */
 const inputs = {
   tool_execution_input: {
@@ -111,6 +155,8 @@ const inputs = {
     properties: {
       request: contract("ToolExecutionRequest"),
       analysis: contract("CommandAnalysis"),
+      machine,
+      target: toolTarget,
       ...state,
     },
   },

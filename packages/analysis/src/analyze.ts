@@ -31,7 +31,11 @@ export interface AnalysisLimits {
   maxParts: number;
   /** Nesting of the syntax tree. Default 128. */
   maxSyntaxDepth: number;
-  /** Milliseconds one parse may take; a slower one is unknown (timeout). Default 50. */
+  /**
+   * Milliseconds one parse may take; a slower one is unknown (timeout). Default 1000: a backstop for a
+   * pathological input only — the size and depth bounds keep a normal parse far below it (about 50 µs
+   * for 200 characters), so the verdict does not depend on how loaded the machine is.
+   */
   parseTimeoutMs: number;
 }
 
@@ -40,7 +44,7 @@ export const defaultLimits: AnalysisLimits = {
   maxShellDepth: 4,
   maxParts: 256,
   maxSyntaxDepth: 128,
-  parseTimeoutMs: 50,
+  parseTimeoutMs: 1000,
 };
 
 export interface Analyzer {

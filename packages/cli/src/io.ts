@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { ExitCode } from "./exit-codes.js";
 
 /** Where a command reads and writes; tests pass their own. */
@@ -5,6 +6,8 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
+  /** Standard input as a stream, for commands that read it as it comes (decide --jsonl, exec, mcp proxy). */
+  stdin?: () => Readable;
 }
 
 /** A mistake in how a command was called: reported with the usage, exit 2, never a stack trace. */
@@ -33,4 +36,5 @@ export const processIo: Io = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString("utf8");
   },
+  stdin: () => process.stdin,
 };

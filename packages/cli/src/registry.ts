@@ -47,13 +47,69 @@ export const commands: Record<string, CommandEntry> = {
       return { run: m.execCommand, usage: m.execUsage };
     },
   },
+  decide: {
+    summary: "decide a ToolExecutionRequest for an agent runtime, without running it (--jsonl)",
+    load: async () => {
+      const m = await import("./commands/decide.js");
+      return { run: m.decideCommand, usage: m.decideUsage };
+    },
+  },
+  hook: {
+    summary: "hook claude-code | gemini-cli: an agent runtime's tool hook",
+    load: async () => {
+      const m = await import("./commands/hook.js");
+      return { run: m.hookCommand, usage: m.hookUsage };
+    },
+  },
+  mcp: {
+    summary: "mcp proxy -- SERVER...: a governed stdio MCP proxy",
+    load: async () => {
+      const m = await import("./commands/mcp.js");
+      return { run: m.mcpCommand, usage: m.mcpUsage };
+    },
+  },
   submit: { summary: "run a WorkspaceOperationContract", load: executorCommand("submit") },
   status: { summary: "state of a tool execution or operation", load: executorCommand("status") },
   logs: { summary: "records of a tool execution or operation (--follow)", load: executorCommand("logs") },
+  approvals: {
+    summary: "list approval requests (--pending) with what they are for and how to resolve them",
+    load: async () => {
+      const m = await import("./commands/approvals.js");
+      return { run: m.approvalsCommand, usage: m.approvalsUsage };
+    },
+  },
   approve: { summary: "approve a pending approval request", load: executorCommand("approve") },
   deny: { summary: "deny a pending approval request", load: executorCommand("deny") },
   resume: { summary: "run an approved call that nobody was waiting for", load: executorCommand("resume") },
   cancel: { summary: "cancel a running or pending call or operation", load: executorCommand("cancel") },
+  grant: {
+    summary: "grant a tool (a program and its arguments, or an MCP tool) to an agent",
+    load: async () => {
+      const m = await import("./commands/grants.js");
+      return { run: m.grantCommand, usage: m.grantUsage };
+    },
+  },
+  revoke: {
+    summary: "revoke a grant",
+    load: async () => {
+      const m = await import("./commands/grants.js");
+      return { run: m.revokeCommand, usage: m.revokeUsage };
+    },
+  },
+  annotate: {
+    summary: "attach a session's conversation, cohort and evaluation (a SessionAnnotation)",
+    load: async () => {
+      const m = await import("./commands/annotate.js");
+      return { run: m.annotateCommand, usage: m.annotateUsage };
+    },
+  },
+  export: {
+    summary: "export governed runs as redacted training data (sft, rl, trajectory JSONL)",
+    load: async () => {
+      const m = await import("./commands/export.js");
+      return { run: m.exportCommand, usage: m.exportUsage };
+    },
+  },
   audit: {
     summary: "audit verify | export: check the hash-chained audit log, or export a copy that verifies",
     load: async () => {

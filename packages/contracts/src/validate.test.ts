@@ -168,6 +168,62 @@ describe("detectContract", () => {
         },
       },
     ],
+    [
+      {
+        specversion: "1.0",
+        dataschema:
+          "https://workspace-ops.dev/contracts/workspace-operation/v2/OperationLifecycleEvent.schema.json#/$defs/Data",
+      },
+      { ok: true, contract: "OperationLifecycleEvent" },
+    ],
+    [
+      {
+        kind: "OperationLifecycleEvent",
+        apiVersion: "workspace-ops.dev/v1",
+        specversion: "1.0",
+        dataschema:
+          "https://workspace-ops.dev/contracts/workspace-operation/v1/OperationLifecycleEvent.schema.json#/$defs/Data",
+      },
+      { ok: true, contract: "OperationLifecycleEvent" },
+    ],
+    [
+      {
+        specversion: "1.0",
+        dataschema:
+          "https://workspace-ops.dev/contracts/workspace-operation/v1/OperationLifecycleEvent.schema.json#/$defs/Data",
+      },
+      {
+        ok: false,
+        error: {
+          code: "unsupported_api_version",
+          message:
+            'dataschema "https://workspace-ops.dev/contracts/workspace-operation/v1/OperationLifecycleEvent.schema.json#/$defs/Data" names another major version of OperationLifecycleEvent; this package validates https://workspace-ops.dev/contracts/workspace-operation/v2/OperationLifecycleEvent.schema.json',
+          pointer: "/dataschema",
+        },
+      },
+    ],
+    [
+      { specversion: "1.0", dataschema: "https://example.com/schemas/order.json" },
+      {
+        ok: false,
+        error: {
+          code: "unknown_kind",
+          message: 'dataschema "https://example.com/schemas/order.json" names no contract',
+          pointer: "/dataschema",
+        },
+      },
+    ],
+    [
+      { specversion: "1.0", type: "com.example.order" },
+      {
+        ok: false,
+        error: {
+          code: "missing_kind",
+          message: "a CloudEvent without a dataschema names no contract",
+          pointer: "",
+        },
+      },
+    ],
   ])("detects %j", (value, expected) => {
     expect(detectContract(value)).toEqual(expected);
   });

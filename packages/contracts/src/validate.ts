@@ -44,7 +44,47 @@ export function isContract<C extends ContractName>(contract: C, value: unknown):
   return validatorOf(contract)(value);
 }
 
-/** Tells which contract a payload claims to be, from its `kind` and `apiVersion`. */
+/** Contracts by `$id`: a CloudEvent names its contract with `dataschema` (that id and a fragment). */
+const byId = new Map<string, ContractName>(contractNames.map((name) => [contracts[name].id, name]));
+
+/** The contract a CloudEvent's `dataschema` names, at this package's major version or another. */
+function detectCloudEvent(dataschema: unknown): Detection {
+  if (typeof dataschema !== "string")
+    return {
+      ok: false,
+      error: {
+        code: "missing_kind",
+        message: "a CloudEvent without a dataschema names no contract",
+        pointer: "",
+      },
+    };
+  const id = dataschema.split("#")[0] ?? "";
+  const contract = byId.get(id);
+  if (contract) return { ok: true, contract };
+  const title = /\/v\d+\/([A-Za-z][A-Za-z0-9]*)\.schema\.json$/.exec(id)?.[1];
+  if (isContractName(title) && contracts[title].id.startsWith(id.slice(0, id.lastIndexOf("/v"))))
+    return {
+      ok: false,
+      error: {
+        code: "unsupported_api_version",
+        message: `dataschema ${JSON.stringify(dataschema)} names another major version of ${title}; this package validates ${contracts[title].id}`,
+        pointer: "/dataschema",
+      },
+    };
+  return {
+    ok: false,
+    error: {
+      code: "unknown_kind",
+      message: `dataschema ${JSON.stringify(dataschema)} names no contract`,
+      pointer: "/dataschema",
+    },
+  };
+}
+
+/**
+ * Tells which contract a payload claims to be, from its `kind` and `apiVersion` — or, for a CloudEvent
+ * (a `specversion` and no `kind`), from its `dataschema`.
+ */
 export function detectContract(value: unknown): Detection {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {
@@ -53,6 +93,8 @@ export function detectContract(value: unknown): Detection {
     };
   }
   const { kind, apiVersion: version } = value as { kind?: unknown; apiVersion?: unknown };
+  if (kind === undefined && "specversion" in value)
+    return detectCloudEvent((value as { dataschema?: unknown }).dataschema);
   if (kind === undefined) {
     return {
       ok: false,

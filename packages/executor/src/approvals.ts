@@ -251,13 +251,21 @@ export async function waitForApproval(
 ): Promise<ToolCallOutcome> {
   const deadline = Date.now() + timeoutMs;
   const feed = new ChangeFeed(ctx.store);
+  // A span of its own, ended when the wait is over: the run after an approval is not part of it.
+  const waiting = ctx.tracing.start("wsops.approval.wait", "", { "wsops.tool_execution.id": id });
   try {
     for (;;) {
       const records = await ctx.store.read(id);
       const state = currentState(records);
       const approval = records.findLast((r) => r.type === "approval_request")?.data as ApprovalRequest;
       const expiresAt = Date.parse(approval.expiresAt);
+      waiting.set({
+        "wsops.approval_request.id": approval.approvalRequestId,
+        "wsops.approval.state": state ?? undefined,
+      });
       if (state === "approved" || (state === "awaiting_approval" && ctx.now().getTime() >= expiresAt)) {
+        waiting.set({ "wsops.approval.state": state === "approved" ? "approved" : "expired" });
+        waiting.end();
         const outcome = (await resume(ctx, id)) as ToolCallOutcome;
         // Another process claimed or started it first (wsops resume), or resolved it meanwhile: wait
         // for what it does instead.
@@ -289,6 +297,7 @@ export async function waitForApproval(
       await feed.next(Math.max(0, Math.min(deadline - Date.now(), untilExpiry)));
     }
   } finally {
+    waiting.end();
     feed.close();
   }
 }

@@ -4,9 +4,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { OperationLifecycleEvent } from "@workspace-ops/contracts";
+import type { OperationLifecycleEvent, ToolExecutionRequest } from "@workspace-ops/contracts";
 import type { Batch } from "@workspace-ops/store";
+import { CloudEvent } from "cloudevents";
 import { describe, expect, it } from "vitest";
+import { callDigest } from "./approval-reuse.js";
 import { Executor } from "./executor.js";
 import { alice, T0, toolCall } from "./testing/payloads.js";
 
@@ -18,7 +20,8 @@ async function open(workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-book-")), 
     mode: "governed",
     now: () => new Date(T0),
     sandbox: { backend: "process" },
-    sinks: [(e) => void events.push(e)],
+    // Every event the executor emits must be a CloudEvent the official SDK accepts (else it is missed here).
+    sinks: [(e) => void (new CloudEvent({ ...e }, true).validate() && events.push(e))],
     ...options,
   });
   return { executor, workspaceRoot, events };
@@ -90,7 +93,13 @@ describe("the executor's bookkeeping", () => {
     );
     const audited = (await store.readAudit()).filter((record) => record.subject === id);
     expect(audited.map((record) => record.type)).toEqual([...before, ...after]);
-    expect(audited[0]?.data).toEqual({ mode: "governed", kind: "ToolExecutionRequest" });
+    // The audit log keeps the call digest an approval is bound to, never the request itself.
+    expect(audited[0]?.data).toEqual({
+      mode: "governed",
+      kind: "ToolExecutionRequest",
+      callDigest: callDigest(request as ToolExecutionRequest),
+    });
+    await executor.settleEvents();
     expect(events.map((e) => e.data.state)).toEqual(["running", "succeeded"]);
     expect(await store.stream(id)).toMatchObject({ kind: "tool_execution", state: "succeeded", lastSeq: 8 });
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
@@ -108,12 +117,11 @@ describe("the executor's bookkeeping", () => {
   });
 
   it("denies in one commit, with the request, and tells the sinks only after it", async () => {
-    const { executor } = await open();
     const seen: number[] = [];
-    executor.context.sinks.push(async () => {
-      seen.push((await executor.records(request.toolExecutionId)).length);
-    });
     const request = toolCall(["curl", "https://example.com"]);
+    const { executor } = await open(undefined, {
+      sinks: [async () => void seen.push((await executor.records(request.toolExecutionId)).length)],
+    });
     const calls = spy(executor);
     expect(await executor.exec(request)).toMatchObject({ result: { outcome: "denied" } });
     const records = ["request", "analysis", "decision", "transition", "result", "event"];
@@ -132,6 +140,7 @@ describe("the executor's bookkeeping", () => {
         audit: records,
       },
     ]);
+    await executor.settleEvents();
     expect(seen).toEqual([records.length]);
     await executor.close();
   });
@@ -190,6 +199,7 @@ describe("the executor's bookkeeping", () => {
       "event",
       "result",
     ]);
+    await Promise.all([first.executor.settleEvents(), second.executor.settleEvents()]);
     expect([...first.events, ...second.events].map((e) => e.data.state)).toEqual(["running", "succeeded"]);
     expect(await first.executor.context.store.verifyAudit()).toMatchObject({ ok: true });
     await first.executor.close();

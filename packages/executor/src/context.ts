@@ -1,4 +1,5 @@
 // What every pipeline step shares: the store, the policy, the clock and the sinks.
+import type { Readable } from "node:stream";
 import type { Analyzer } from "@workspace-ops/analysis";
 import type { ApprovalRequest, OperationLifecycleEvent, Principal } from "@workspace-ops/contracts";
 import type { PolicyError, PolicyRuntime } from "@workspace-ops/policy";
@@ -12,8 +13,12 @@ import type {
   StoredRecord,
   StreamAppend,
 } from "@workspace-ops/store";
-import { type EventFacts, type EventSink, lifecycleEvent } from "./events.js";
+import { type EventFacts, lifecycleEvent } from "./events.js";
+import type { McpCaller } from "./mcp.js";
+import type { EventDelivery } from "./sinks/delivery.js";
 import { assertTransition, type State } from "./state-machine.js";
+import type { Machine } from "./target.js";
+import type { Tracing } from "./tracing/tracing.js";
 
 export type Mode = "governed" | "observe" | "disabled";
 
@@ -30,11 +35,25 @@ export interface ExecutorContext {
     { ok: true; analyzer: Analyzer } | { ok: false; error: { code: string; message: string } }
   >;
   now: () => Date;
-  sinks: EventSink[];
+  /** Lifecycle events to the sinks, queued: publishing never waits for a sink. */
+  events: EventDelivery;
+  /** Spans (a no-op unless tracing is on). */
+  tracing: Tracing;
   sandbox: { backend: "process" | "bubblewrap" | "auto"; required: boolean };
   approvalTtlSeconds: number;
   /** Live output of running commands (the CLI streams it; JSON mode does not). */
   onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
+  /** What a command reads on its standard input (none: it reads end of file). */
+  stdin?: Readable;
+  /** The workspace, the home, the executor's state and the hidden paths (computed once). */
+  machine: () => Promise<Machine>;
+  /** Runs an allowed MCP call on its server; without one, MCP calls end `unavailable`. */
+  mcp?: McpCaller;
+  /**
+   * The arguments of MCP calls received by this process, as the client sent them: the request and
+   * the records hold them redacted; a call that runs here after an approval sends the originals.
+   */
+  mcpArguments: Map<string, Record<string, unknown>>;
 }
 
 /** A principal as the store keeps it: "type:id". */
@@ -56,16 +75,15 @@ export type StreamCreation = NonNullable<StreamAppend["create"]>;
 /**
  * The records one step of the pipeline makes durable together — the call's records, its state, its
  * approval, records of reserved streams, and the audit record of each — in one store commit (one
- * transaction), then the lifecycle events to the sinks, only once they are durable. Records keep the
- * order they were added in; transitions are checked against the state machine when added, before
- * anything is written.
+ * transaction), then the lifecycle events to the sinks' queues, only once they are durable. Records
+ * keep the order they were added in; transitions are checked against the state machine when added,
+ * before anything is written.
  */
 export class Phase {
   #records: NewRecord[] = [];
   #audited: NewAuditRecord[] = [];
   #others: StreamAppend[] = [];
   #approvals: ApprovalWrite[] = [];
-  #events: OperationLifecycleEvent[] = [];
   #state: State | undefined;
   /** The "from" of the phase's first transition: the state the stream must still be in when it commits. */
   #expectState: State | undefined;
@@ -154,20 +172,35 @@ export class Phase {
     return this.record("approval_resolution", record);
   }
 
+  /**
+   * A transition of another call in the same commit, a compare-and-set on its state like the
+   * phase's own first transition (a call that uses another call's approval moves that one too).
+   */
+  otherTransition(stream: string, from: State, to: State, why: object, records: NewRecord[] = []): this {
+    assertTransition(from, to);
+    const all = [...records, { type: "transition", data: { from, to, ...why } }];
+    this.#others.push({ stream, records: all, expectState: from, state: to });
+    for (const r of all) this.#audited.push({ type: r.type, subject: stream, data: r.data });
+    return this;
+  }
+
   event(facts: Omit<EventFacts, "time">): OperationLifecycleEvent {
-    const event = lifecycleEvent({ ...facts, time: this.ctx.now().toISOString() });
+    // With tracing on, the event names the span it was emitted in (same trace as the caller's).
+    const traceparent = this.ctx.tracing.current() ?? facts.traceparent;
+    const event = lifecycleEvent({ ...facts, traceparent, time: this.ctx.now().toISOString() });
     this.record("event", event);
-    this.#events.push(event);
     return event;
   }
 
-  /** Makes what was added durable in one commit, then tells the sinks; the phase can then be reused. */
+  /**
+   * Makes what was added durable in one commit, then hands its events to the sinks (without waiting
+   * for them); the phase can then be reused. The sinks get the event records of the committed batch:
+   * exactly what was stored.
+   */
   async commit(): Promise<void> {
     const batch = this.#take();
-    const events = this.#events;
-    this.#events = [];
     await this.ctx.store.commit(batch);
-    for (const event of events) for (const sink of this.ctx.sinks) await sink(event);
+    this.ctx.events.publish(eventsIn(batch));
   }
 
   #take(): Batch {
@@ -200,6 +233,12 @@ export class Phase {
     return batch;
   }
 }
+
+/** The lifecycle events of a batch, in order, as they were committed. */
+const eventsIn = (batch: Batch): OperationLifecycleEvent[] =>
+  (batch.appends ?? []).flatMap((append) =>
+    append.records.filter((r) => r.type === "event").map((r) => r.data as OperationLifecycleEvent),
+  );
 
 /** What the first record of every stream holds: the request as received, and who sent it. */
 export interface StoredRequest {

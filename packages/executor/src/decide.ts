@@ -17,12 +17,17 @@ import type { Store } from "@workspace-ops/store";
 import type { ExecutorContext } from "./context.js";
 import { type GovernanceState, readGovernance, recentUsage } from "./governance.js";
 import { newId } from "./ids.js";
+import { type Machine, type Target, targetOf } from "./target.js";
+import { decisionAttributes } from "./tracing/attributes.js";
 
 export interface DecideContext {
   policy: PolicyRuntime;
-  analyzer: Analyzer;
+  /** Loaded only when something is to be analysed (a shell call, an operation's steps). */
+  analyzer: Analyzer | null;
   store: Store;
   governance: GovernanceState;
+  /** What the executor knows about the machine, for file tools (loaded on first use). */
+  machine: () => Promise<Machine>;
   now: Date;
 }
 
@@ -41,15 +46,27 @@ async function stateInput(ctx: DecideContext, profileId: string | undefined) {
   return input;
 }
 
-/** An evaluation and the command analysis the policy saw (the executor's own, never the caller's). */
-export type Analysed = Evaluation & { analysis?: CommandAnalysis };
+/**
+ * An evaluation and what the executor worked out for the policy (its own, never the caller's): the
+ * command analysis of a shell call, the resolved target of a file or web tool.
+ */
+export type Analysed = Evaluation & { analysis?: CommandAnalysis; target?: Target };
 
 export async function decideToolCall(ctx: DecideContext, request: ToolExecutionRequest): Promise<Analysed> {
-  const analysis = request.tool.kind === "shell" ? ctx.analyzer.analyzeTool(request.tool) : undefined;
-  const input = { ...(await stateInput(ctx, request.profileId)), request, ...(analysis ? { analysis } : {}) };
+  const analysis =
+    request.tool.kind === "shell" && ctx.analyzer ? ctx.analyzer.analyzeTool(request.tool) : undefined;
+  const target = await targetOf(request.tool);
+  const input = {
+    ...(await stateInput(ctx, request.profileId)),
+    request,
+    ...(analysis ? { analysis } : {}),
+    ...(request.tool.kind === "file" ? { machine: await ctx.machine() } : {}),
+    ...(target ? { target } : {}),
+  };
   return {
     ...ctx.policy.evaluate("workspace_ops/tool_execution/decision", input),
     ...(analysis ? { analysis } : {}),
+    ...(target ? { target } : {}),
   };
 }
 
@@ -64,6 +81,7 @@ export async function decideOperation(
   operation: WorkspaceOperationContract,
   actor: Principal,
 ): Promise<Evaluation> {
+  if (!ctx.analyzer) throw new Error("an operation is decided with the analyzer loaded");
   const steps = stepAnalysis(ctx.analyzer, operation);
   const input = {
     ...(await stateInput(ctx, undefined)),
@@ -128,22 +146,43 @@ export const unavailableReason = (error: { code: string; message: string }): Rea
 });
 
 export type Decided =
-  | { ok: true; decision: ToolExecutionDecision; analysis?: CommandAnalysis }
+  | { ok: true; decision: ToolExecutionDecision; analysis?: CommandAnalysis; target?: Target }
   | { ok: false; reason: Reason };
 
 /**
  * Loads the policy, evaluates it over the governance state and returns the decision record. Every
- * failure — no bundle, a trap, a result that is not a decision — is a reason, never an allow.
+ * failure — no bundle, a trap, a result that is not a decision — is a reason, never an allow. One
+ * `wsops.decision` span.
  */
-export async function decideRecorded(
+export function decideRecorded(
   ctx: ExecutorContext,
   subjectId: string,
   traceparent: string,
   evaluate: (decide: DecideContext) => Promise<Analysed>,
+  options: { analyse?: boolean } = {},
+): Promise<Decided> {
+  return ctx.tracing.span("wsops.decision", traceparent, { "wsops.subject.id": subjectId }, async (span) => {
+    const decided = await decideNow(ctx, subjectId, traceparent, evaluate, options);
+    if (decided.ok) span.set(decisionAttributes(decided.decision));
+    else {
+      span.set({ "wsops.reason": decided.reason.code });
+      span.fail(decided.reason.code);
+    }
+    return decided;
+  });
+}
+
+async function decideNow(
+  ctx: ExecutorContext,
+  subjectId: string,
+  traceparent: string,
+  evaluate: (decide: DecideContext) => Promise<Analysed>,
+  options: { analyse?: boolean } = {},
 ): Promise<Decided> {
   const policy = await ctx.policy();
   if (!policy.ok) return { ok: false, reason: unavailableReason(policy.error) };
-  const analyzer = await ctx.analyzer();
+  // The shell parser is loaded only for what has commands in it; a file tool's decision does without.
+  const analyzer = options.analyse === false ? { ok: true as const, analyzer: null } : await ctx.analyzer();
   if (!analyzer.ok) return { ok: false, reason: unavailableReason(analyzer.error) };
   const governance = await readGovernance(ctx.store);
   const evaluation = await evaluate({
@@ -151,14 +190,18 @@ export async function decideRecorded(
     analyzer: analyzer.analyzer,
     store: ctx.store,
     governance,
+    machine: ctx.machine,
     now: ctx.now(),
   });
   if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
   try {
     const decision = decisionRecord(evaluation, subjectId, traceparent);
-    return evaluation.analysis
-      ? { ok: true, decision, analysis: evaluation.analysis }
-      : { ok: true, decision };
+    return {
+      ok: true,
+      decision,
+      ...(evaluation.analysis ? { analysis: evaluation.analysis } : {}),
+      ...(evaluation.target ? { target: evaluation.target } : {}),
+    };
   } catch (error) {
     if (!(error instanceof MalformedDecision)) throw error;
     return {

@@ -10,7 +10,9 @@ export interface ExecutorError {
     | "approval_refused"
     | "not_approved"
     | "already_claimed"
-    | "not_running";
+    | "not_running"
+    | "decided_for_runtime"
+    | "not_decided_for_runtime";
   message: string;
   pointer: string;
 }

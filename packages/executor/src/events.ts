@@ -1,22 +1,24 @@
-// OperationLifecycleEvents (CloudEvents 1.0), validated against their contract before they leave.
-import { appendFile } from "node:fs/promises";
-import { type OperationLifecycleEvent, validate } from "@workspace-ops/contracts";
+// OperationLifecycleEvents: CloudEvents 1.0 built with the official SDK, which refuses an envelope the
+// specification does not allow, then checked against their contract before they leave.
+import { createRequire } from "node:module";
+import { contracts, type OperationLifecycleEvent, validate } from "@workspace-ops/contracts";
 import { newId } from "./ids.js";
 import type { State } from "./state-machine.js";
 
 export type EventKind = "started" | "progress" | "failed" | "retried" | "cancelled" | "completed";
 
-/** Where events go besides the audit log (which always receives them). */
-export type EventSink = (event: OperationLifecycleEvent) => Promise<void> | void;
+type CloudEventsSdk = typeof import("cloudevents");
+const require = createRequire(import.meta.url);
+let sdk: CloudEventsSdk | undefined;
 
-export const stdoutSink: EventSink = (event) => {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
+/** The CloudEvents SDK, loaded with the first event: commands that emit none never load it. */
+export const cloudEvents = (): CloudEventsSdk => {
+  sdk ??= require("cloudevents") as CloudEventsSdk;
+  return sdk;
 };
 
-export const fileSink =
-  (path: string): EventSink =>
-  (event) =>
-    appendFile(path, `${JSON.stringify(event)}\n`);
+/** `dataschema` of every lifecycle event: the contract's $id (its name and major version) and Data. */
+export const lifecycleDataSchema = `${contracts.OperationLifecycleEvent.id}#/$defs/Data`;
 
 export interface EventFacts {
   kind: EventKind;
@@ -32,15 +34,16 @@ export interface EventFacts {
   approvalRequestId?: string;
 }
 
-/** Builds the event and proves it satisfies the contract; an invalid event is a bug, so it throws. */
+/**
+ * Builds the event and proves it is a CloudEvent and satisfies the contract; an invalid event is a
+ * bug, so it throws.
+ */
 export function lifecycleEvent(facts: EventFacts): OperationLifecycleEvent {
   const data: Record<string, unknown> = { state: facts.state };
   if (facts.step) data.step = facts.step;
   if (facts.message) data.message = facts.message.slice(0, 4096);
   if (facts.reason) data.reason = facts.reason;
-  const event: Record<string, unknown> = {
-    kind: "OperationLifecycleEvent",
-    apiVersion: "workspace-ops.dev/v1",
+  const attributes: Record<string, unknown> = {
     specversion: "1.0",
     id: newId("evt"),
     source: "/workspace-ops/executor",
@@ -48,15 +51,17 @@ export function lifecycleEvent(facts: EventFacts): OperationLifecycleEvent {
     time: facts.time,
     subject: facts.subject,
     datacontenttype: "application/json",
-    dataschema:
-      "https://workspace-ops.dev/contracts/workspace-operation/v1/OperationLifecycleEvent.schema.json",
+    dataschema: lifecycleDataSchema,
     traceparent: facts.traceparent,
     operationid: facts.subject,
     data,
   };
-  if (facts.decisionId) event.decisionid = facts.decisionId;
-  if (facts.toolExecutionId) event.toolexecutionid = facts.toolExecutionId;
-  if (facts.approvalRequestId) event.approvalrequestid = facts.approvalRequestId;
+  if (facts.decisionId) attributes.decisionid = facts.decisionId;
+  if (facts.toolExecutionId) attributes.toolexecutionid = facts.toolExecutionId;
+  if (facts.approvalRequestId) attributes.approvalrequestid = facts.approvalRequestId;
+  const { CloudEvent } = cloudEvents();
+  // Strict: the SDK validates the envelope against the CloudEvents 1.0 schema and attribute names.
+  const event = plainEvent(new CloudEvent(attributes, true));
   const checked = validate("OperationLifecycleEvent", event);
   if (!checked.ok) {
     throw new Error(
@@ -64,4 +69,12 @@ export function lifecycleEvent(facts: EventFacts): OperationLifecycleEvent {
     );
   }
   return checked.value;
+}
+
+/** The structured-mode JSON object of a CloudEvent, without the attributes it leaves unset. */
+function plainEvent(event: object): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries((event as { toJSON(): object }).toJSON()))
+    if (value !== undefined) plain[name] = value;
+  return plain;
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type OperationLifecycleEvent, validate } from "@workspace-ops/contracts";
 import { defaultBundleDir } from "@workspace-ops/policy";
 import { openSqliteStore } from "@workspace-ops/store";
+import { CloudEvent } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import type { Mode } from "./context.js";
 import { Executor, type ExecutorOptions } from "./executor.js";
@@ -21,7 +22,8 @@ async function open(mode: Mode = "governed", extra: Partial<ExecutorOptions> = {
     mode,
     now: clock,
     sandbox: { backend: "process" },
-    sinks: [(e) => void events.push(e)],
+    // Every event the executor emits must be a CloudEvent the official SDK accepts (else it is missed here).
+    sinks: [(e) => void (new CloudEvent({ ...e }, true).validate() && events.push(e))],
     ...extra,
   });
   return { executor, workspaceRoot, events, stateDir: executor.context.stateDir };
@@ -45,6 +47,7 @@ describe("tool calls in governed mode", () => {
       decisionId: expect.any(String),
       output: { stdout: { bytes: 6, preview: "hello\n", truncated: false } },
     });
+    await executor.settleEvents();
     expect(events.map((e) => [e.type, e.data.state])).toEqual([
       ["dev.workspace-ops.operation.started", "running"],
       ["dev.workspace-ops.operation.completed", "succeeded"],
@@ -146,6 +149,7 @@ describe("tool calls in governed mode", () => {
     const { result } = finished(await executor.exec(toolCall(["curl", "https://example.com"])));
     expect(result).toMatchObject({ outcome: "denied", reasons: [{ code: "network_denied" }] });
     expect(result.output).toBeUndefined();
+    await executor.settleEvents();
     expect(events.map((e) => [e.type, e.data])).toEqual([
       ["dev.workspace-ops.operation.failed", { state: "denied", reason: "network_denied" }],
     ]);
@@ -364,6 +368,7 @@ describe("operations", () => {
   it("execution.start runs its steps in order and emits progress", async () => {
     const { executor, events } = await open();
     await executor.submit(operation("agent_machine.profile.create", profile()));
+    await executor.settleEvents();
     events.length = 0;
     const outcome = await executor.submit(
       operation(
@@ -372,6 +377,7 @@ describe("operations", () => {
       ),
     );
     expect(outcome).toMatchObject({ kind: "finished", state: "succeeded", reasons: [] });
+    await executor.settleEvents();
     expect(events.map((e) => [e.type.split(".").pop(), e.data.step ?? null])).toEqual([
       ["started", null],
       ["progress", "one"],

@@ -1,22 +1,40 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { resolve } from "node:path";
+import type { Readable } from "node:stream";
 import { loadAnalyzer } from "@workspace-ops/analysis";
-import { type Principal, type UsageRecord, validate } from "@workspace-ops/contracts";
+import {
+  type Principal,
+  type ToolExecutionRequest,
+  type ToolGrantRecord,
+  type UsageRecord,
+  validate,
+} from "@workspace-ops/contracts";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
+import { type AnnotateOutcome, annotateSession } from "./annotations.js";
+import { type ApprovalListing, listApprovals } from "./approval-list.js";
 import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
 import { requestCancel } from "./cancel.js";
 import type { ExecutorContext, Mode } from "./context.js";
+import { type DecideOptions, type DecideOutcome, decideCall } from "./decide-call.js";
 import { type ExecutorError, executorError } from "./errors.js";
-import type { EventSink } from "./events.js";
+import { readGovernance } from "./governance.js";
+import { type GrantRequest, grantOperation, revokeOperation } from "./grants.js";
 import { reservedStreams } from "./ids.js";
+import type { McpCaller } from "./mcp.js";
 import { type MeterOptions, type ModelCallStart, startModelCall } from "./model-calls/meter.js";
 import { ProviderHealth } from "./model-calls/provider-health.js";
 import { amountsOf, entryKey } from "./model-calls/route.js";
 import type { OperationOutcome } from "./operations.js";
+import { type RecordedOutcome, type ReportedOutcome, recordOutcome } from "./outcome.js";
+import { type DeliveryOptions, EventDelivery, type SinkReport } from "./sinks/delivery.js";
+import { type EventListener, type EventSink, openEventSinks, type SinkTargetOptions } from "./sinks/sink.js";
 import { defaultStateDir, ensureStateDir } from "./state-dir.js";
 import type { State } from "./state-machine.js";
 import { openStore } from "./store-url.js";
+import { type Machine, machineOf } from "./target.js";
 import { receiveToolCall, type ToolCallOutcome } from "./tool-call.js";
+import { requestAttributes, resultAttributes } from "./tracing/attributes.js";
+import { openTracing, type TracingOption } from "./tracing/tracing.js";
 
 export interface ExecutorOptions {
   /** Absolute or relative path of the workspace; nothing runs outside it. */
@@ -41,14 +59,28 @@ export interface ExecutorOptions {
    */
   durability?: Durability;
   now?: () => Date;
-  /** Where lifecycle events go besides the audit log. */
-  sinks?: EventSink[];
+  /**
+   * Where lifecycle events go besides the store: `-` (stdout), a file (JSONL, appended), an http(s)
+   * URL (one CloudEvents HTTP message per event), a sink of your own or a listener. Each has a bounded
+   * queue; a slow or dead sink never delays a decision or a command (see docs/events.md).
+   */
+  sinks?: (string | EventSink | EventListener)[];
+  /** Queue size, retries, backoff and how long close() waits for queued events. */
+  delivery?: DeliveryOptions;
+  /** For sinks given as strings: HTTP structured (default) or binary mode, and the per-attempt timeout. */
+  sinkTargets?: SinkTargetOptions;
+  /** OpenTelemetry spans: from the OTEL_* variables (default), off, or your TracerProvider. */
+  tracing?: TracingOption;
   /** Sandbox backend when the policy does not choose one, and whether a missing bubblewrap fails closed. */
   sandbox?: { backend?: "process" | "bubblewrap" | "auto"; required?: boolean };
   /** How long an approval request stays open (default 900 s). */
   approvalTtlSeconds?: number;
   /** Live output of the commands it runs. */
   onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
+  /** What the commands it runs read on standard input (default: nothing, end of file at once). */
+  stdin?: Readable;
+  /** Runs allowed MCP calls on their servers (the MCP proxy's connection, `exec --mcp-config`). */
+  mcp?: McpCaller;
 }
 
 export interface Status {
@@ -78,14 +110,19 @@ export class Executor {
     const workspaceRoot = resolve(options.workspaceRoot);
     const stateDir = resolve(options.stateDir ?? defaultStateDir(workspaceRoot));
     await ensureStateDir(stateDir);
+    const sinks = await openEventSinks(options.sinks ?? [], options.sinkTargets);
     const durability =
       typeof options.store === "object" ? options.store.durability : (options.durability ?? "full");
     const store =
       typeof options.store === "object"
         ? options.store
-        : await openStore({ url: options.store, stateDir, durability });
+        : await openStore({ url: options.store, stateDir, durability }).catch(async (error: unknown) => {
+            await Promise.all(sinks.map((sink) => sink.close?.()));
+            throw error;
+          });
     let policy: ReturnType<ExecutorContext["policy"]> | undefined;
     let analyzer: ReturnType<ExecutorContext["analyzer"]> | undefined;
+    let machine: Promise<Machine> | undefined;
     const context: ExecutorContext = {
       workspaceRoot,
       stateDir,
@@ -100,23 +137,34 @@ export class Executor {
         return policy;
       },
       analyzer: () => {
-        analyzer ??= loadAnalyzer().then(
-          (loaded) => ({ ok: true as const, analyzer: loaded }),
-          (error: unknown) => ({
-            ok: false as const,
-            error: {
-              code: "analysis_unavailable",
-              message: `the shell parser did not load: ${String(error)}`,
-            },
-          }),
-        );
+        // The shell parser (tree-sitter) is loaded only when a command is to be analysed.
+        analyzer ??= import("@workspace-ops/analysis")
+          .then(({ loadAnalyzer }) => loadAnalyzer())
+          .then(
+            (loaded) => ({ ok: true as const, analyzer: loaded }),
+            (error: unknown) => ({
+              ok: false as const,
+              error: {
+                code: "analysis_unavailable",
+                message: `the shell parser did not load: ${String(error)}`,
+              },
+            }),
+          );
         return analyzer;
       },
       now: options.now ?? (() => new Date()),
-      sinks: options.sinks ?? [],
+      events: new EventDelivery(sinks, options.delivery),
+      tracing: await openTracing(options.tracing),
       sandbox: { backend: options.sandbox?.backend ?? "auto", required: options.sandbox?.required ?? false },
       approvalTtlSeconds: options.approvalTtlSeconds ?? 900,
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+      ...(options.stdin ? { stdin: options.stdin } : {}),
+      machine: () => {
+        machine ??= machineOf(workspaceRoot, stateDir);
+        return machine;
+      },
+      ...(options.mcp ? { mcp: options.mcp } : {}),
+      mcpArguments: new Map(),
     };
     const executor = new Executor(context, typeof options.store !== "object");
     try {
@@ -157,20 +205,134 @@ export class Executor {
     }
   }
 
-  /** One governed tool call. With wait, an approval_required call waits (polling) up to waitTimeoutMs. */
-  async exec(
+  /**
+   * One governed tool call. With wait, an approval_required call waits up to waitTimeoutMs (woken by
+   * the store); `onPending` hears of the approval at once. `mcpArguments` are an MCP call's arguments
+   * as its client sent them, when the request carries them redacted.
+   */
+  exec(
     payload: unknown,
-    options: { wait?: boolean; waitTimeoutMs?: number } = {},
+    options: {
+      wait?: boolean;
+      waitTimeoutMs?: number;
+      onPending?: (pending: Extract<ToolCallOutcome, { kind: "pending" }>) => void;
+      mcpArguments?: Record<string, unknown>;
+    } = {},
   ): Promise<ToolCallOutcome> {
-    const outcome = await receiveToolCall(this.context, payload);
-    if (outcome.kind !== "pending" || !options.wait) return outcome;
-    return waitForApproval(this.context, outcome.toolExecutionId, options.waitTimeoutMs ?? 15 * 60 * 1000);
+    const parent = callerTraceparent(payload, "correlation");
+    return this.context.tracing.span("wsops.tool_call", parent, {}, async (span) => {
+      const outcome = await this.#exec(payload, options);
+      if (outcome.kind === "rejected") span.fail(outcome.error.code);
+      else
+        span.set({
+          ...requestAttributes(payload as ToolExecutionRequest),
+          ...resultAttributes(outcome.result),
+        });
+      return outcome;
+    });
+  }
+
+  async #exec(payload: unknown, options: Parameters<Executor["exec"]>[1] = {}): Promise<ToolCallOutcome> {
+    const id = (payload as { toolExecutionId?: unknown } | null)?.toolExecutionId;
+    const held = options.mcpArguments && typeof id === "string";
+    if (held) this.context.mcpArguments.set(id, options.mcpArguments as Record<string, unknown>);
+    try {
+      const outcome = await receiveToolCall(this.context, payload);
+      if (outcome.kind !== "pending" || !options.wait) return outcome;
+      options.onPending?.(outcome);
+      return await waitForApproval(
+        this.context,
+        outcome.toolExecutionId,
+        options.waitTimeoutMs ?? 15 * 60 * 1000,
+      );
+    } finally {
+      if (held) this.context.mcpArguments.delete(id);
+    }
+  }
+
+  /**
+   * A decision for an agent runtime that runs the tool itself (a hook, `wsops decide`): validated,
+   * analysed, decided and recorded, approvals bound to the exact call; nothing runs here.
+   */
+  decide(payload: unknown, options: DecideOptions): Promise<DecideOutcome> {
+    return decideCall(this.context, payload, options);
+  }
+
+  /** How a call decided for an agent runtime ended, as the runtime reports it. */
+  recordOutcome(toolExecutionId: string, reported: ReportedOutcome): Promise<RecordedOutcome> {
+    return recordOutcome(this.context, toolExecutionId, reported);
+  }
+
+  /**
+   * The latest call of the session, decided for a runtime and still running, that is the same call
+   * (by its digest): how a runtime that gives calls no id (Gemini CLI) reports how one ended.
+   */
+  async runningCall(sessionId: string, digest: string): Promise<string | null> {
+    const { store } = this.context;
+    const running = await store.listStreams({
+      kind: "tool_execution",
+      sessionId,
+      state: "running",
+      limit: 1000,
+    });
+    for (const { stream } of running) {
+      const first = (await store.read(stream))[0]?.data as { callDigest?: string; decidedFor?: string };
+      if (first?.decidedFor && first.callDigest === digest) return stream;
+    }
+    return null;
+  }
+
+  /** An agent runtime's hook input that could not be read: kept in the audit log (observe mode). */
+  async recordRejectedInput(runtime: string, reason: string): Promise<void> {
+    await this.context.store.commit({
+      audit: [
+        { type: "hook_input_rejected", subject: "-", data: { runtime, reason: reason.slice(0, 4096) } },
+      ],
+    });
+  }
+
+  /** Approval requests, newest first, with what they are for and the commands that resolve them. */
+  approvals(options: { pending?: boolean; limit?: number } = {}): Promise<ApprovalListing[]> {
+    return listApprovals(this.context, options);
+  }
+
+  /** Grants a tool to an agent: a tool_grant.apply operation delegated by the invoking user. */
+  async grant(request: GrantRequest): Promise<{ grant: ToolGrantRecord; outcome: OperationOutcome }> {
+    const operation = grantOperation(request, this.context.workspaceRoot, this.context.now());
+    const outcome = await this.submit(operation, request.by);
+    return { grant: operation.artifact as ToolGrantRecord, outcome };
+  }
+
+  /** Revokes a grant: a tool_grant.revoke operation delegated by the invoking user. */
+  async revoke(
+    grantId: string,
+    by: Principal,
+    reason: string,
+  ): Promise<{ ok: true; outcome: OperationOutcome } | { ok: false; error: ExecutorError }> {
+    const grant = (await readGovernance(this.context.store)).grants.get(grantId);
+    if (!grant) return { ok: false, error: executorError("not_found", `no grant ${grantId}`) };
+    const operation = revokeOperation(grant, by, reason, this.context.workspaceRoot, this.context.now());
+    return { ok: true, outcome: await this.submit(operation, by) };
   }
 
   /** Operations (their handlers, diagnostics, containers) are loaded on the first submit. */
   async submit(payload: unknown, actor?: Principal): Promise<OperationOutcome> {
     const { submitOperation } = await import("./operations.js");
-    return submitOperation(this.context, payload, actor);
+    const parent = callerTraceparent(payload, "audit");
+    return this.context.tracing.span("wsops.operation", parent, {}, async (span) => {
+      const outcome = await submitOperation(this.context, payload, actor);
+      if (outcome.kind === "rejected") span.fail(outcome.error.code);
+      else
+        span.set({
+          "wsops.operation.id": outcome.operationId,
+          "wsops.operation.type": (payload as { workspaceOperation: { operationType: string } })
+            .workspaceOperation.operationType,
+          "wsops.outcome": outcome.kind === "pending" ? "approval_required" : outcome.state,
+          "wsops.approval_request.id": outcome.kind === "pending" ? outcome.approvalRequestId : undefined,
+          "wsops.reason": outcome.kind === "finished" ? outcome.reasons[0]?.code : undefined,
+        });
+      return outcome;
+    });
   }
 
   approve(approvalRequestId: string, by: Principal, comment?: string): Promise<ResolveOutcome> {
@@ -187,6 +349,14 @@ export class Executor {
 
   cancel(id: string, reason = "cancelled on request") {
     return requestCancel(this.context, id, reason);
+  }
+
+  /**
+   * Attaches a SessionAnnotation (conversation messages, cohort, evaluation, operation served) to its
+   * session: validated, redacted, recorded in the session's reserved stream with its audit record.
+   */
+  annotateSession(payload: unknown): Promise<AnnotateOutcome> {
+    return annotateSession(this.context.store, payload, this.context.now);
   }
 
   /**
@@ -227,11 +397,20 @@ export class Executor {
     return { ok: true, usage };
   }
 
-  records(id: string): Promise<StoredRecord[]> {
-    return this.context.store.read(id);
+  /** The records of a call or operation, by its id or by the id of one of its approval requests. */
+  async records(id: string): Promise<StoredRecord[]> {
+    return this.context.store.read(await this.#streamOf(id));
   }
 
-  async status(id: string): Promise<Status | null> {
+  /** A call's or operation's id, also when given the id of one of its approval requests. */
+  async #streamOf(id: string): Promise<string> {
+    if (await this.context.store.stream(id)) return id;
+    return (await this.context.store.approval(id))?.stream ?? id;
+  }
+
+  /** The state of a call or operation, by its id or by the id of one of its approval requests. */
+  async status(given: string): Promise<Status | null> {
+    const id = await this.#streamOf(given);
     const info = await this.context.store.stream(id);
     if (!info || info.kind === "reserved") return null;
     const records = await this.context.store.read(id);
@@ -256,7 +435,29 @@ export class Executor {
     return status;
   }
 
+  /** What each sink got so far, and what it did not (the store has every event regardless). */
+  eventDelivery(): SinkReport[] {
+    return this.context.events.reports();
+  }
+
+  /** Waits until the sinks' queues are empty (or `ms` passed); their reports then. */
+  settleEvents(ms?: number): Promise<SinkReport[]> {
+    return this.context.events.settle(ms);
+  }
+
+  /**
+   * Lets the sinks' queues drain (up to `delivery.drainMs`; what is left is counted unsent), exports
+   * the spans left (up to 3 s), and closes the store when the executor opened it.
+   */
   async close(): Promise<void> {
+    await Promise.all([this.context.events.close(), this.context.tracing.shutdown(3000)]);
     if (this.ownsStore) await this.context.store.close();
   }
+}
+
+/** The caller's traceparent in a payload not yet validated (`correlation` of a call, `audit` of an operation). */
+function callerTraceparent(payload: unknown, holder: "correlation" | "audit"): string {
+  const value = (payload as Record<string, { traceparent?: unknown } | undefined> | null)?.[holder]
+    ?.traceparent;
+  return typeof value === "string" ? value : "";
 }

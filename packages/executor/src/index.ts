@@ -1,10 +1,22 @@
+export {
+  type AnnotateOutcome,
+  annotateSession,
+  annotationRecordType,
+  type StoredAnnotation,
+  sessionAnnotationStream,
+} from "./annotations.js";
+export { type ApprovalListing, describeTool } from "./approval-list.js";
+export { callDigest } from "./approval-reuse.js";
 export type { ResolveOutcome } from "./approvals.js";
 export type { Mode } from "./context.js";
+export type { DecideAnswer, DecideOptions, DecideOutcome, Verdict } from "./decide-call.js";
 export type { ExecutorError } from "./errors.js";
 export { IllegalTransitionError } from "./errors.js";
-export { type EventSink, fileSink, lifecycleEvent, stdoutSink } from "./events.js";
+export { lifecycleDataSchema, lifecycleEvent } from "./events.js";
 export { Executor, type ExecutorOptions, type Status } from "./executor.js";
 export { ExplainError, type ExplainOptions, type Explanation, explainToolCall } from "./explain.js";
+export type { GrantedTool, GrantRequest } from "./grants.js";
+export type { McpCall, McpCaller, McpToolResult } from "./mcp.js";
 export type { Refusal } from "./model-calls/decide.js";
 export type {
   AttemptSummary,
@@ -27,8 +39,21 @@ export {
   usageReport,
 } from "./model-calls/usage-report.js";
 export type { OperationOutcome } from "./operations.js";
+export type { RecordedOutcome, ReportedOutcome } from "./outcome.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
+export { type DeliveryOptions, droppedCount, EventDelivery, type SinkReport } from "./sinks/delivery.js";
+export {
+  type EventListener,
+  type EventSink,
+  fileSink,
+  openEventSink,
+  SinkFailure,
+  SinkTargetError,
+  type SinkTargetOptions,
+  stdoutSink,
+} from "./sinks/sink.js";
 export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
 export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
 export { describeStore, openStore, type StoreSelection } from "./store-url.js";
 export type { ToolCallOutcome } from "./tool-call.js";
+export { otlpRequested, type TracingOption } from "./tracing/tracing.js";

@@ -24,6 +24,7 @@ import { isReserved, newId } from "./ids.js";
 import { runOptions } from "./run-options.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { State } from "./state-machine.js";
+import { runEnded, stepAttributes } from "./tracing/attributes.js";
 
 export type OperationOutcome =
   | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
@@ -339,17 +340,24 @@ async function runContainer(
   const watch = watchForCancel(ctx, id);
   watch.start(controller);
   try {
-    const ran = await runSandboxed({
-      argv: containerArgv(runtime.runtime, record, ctx.workspaceRoot),
-      workspaceRoot: ctx.workspaceRoot,
-      cwd: ".",
-      ...(await runOptions(ctx, decision)),
+    const options = await runOptions(ctx, decision);
+    const ran = await ctx.tracing.span(
+      "wsops.operation.step",
       traceparent,
-      timeoutSeconds: operation.budget.maxWallClockSeconds,
-      signal: controller.signal,
-      backend: "process", // the container runtime is the sandbox here
-      requireSandbox: false,
-    });
+      stepAttributes(id, "container", 0),
+      (span) =>
+        runSandboxed({
+          argv: containerArgv(runtime.runtime, record, ctx.workspaceRoot),
+          workspaceRoot: ctx.workspaceRoot,
+          cwd: ".",
+          ...options,
+          traceparent: span.traceparent,
+          timeoutSeconds: operation.budget.maxWallClockSeconds,
+          signal: controller.signal,
+          backend: "process", // the container runtime is the sandbox here
+          requireSandbox: false,
+        }).then((ran) => runEnded(span, ran)),
+    );
     phase.storeOnly("step_result", { name: "container", ...ran });
     return endRun(phase, ran, traceparent);
   } finally {
@@ -448,17 +456,24 @@ async function runSteps(
           traceparent,
         );
       const timeoutSeconds = Math.min(step.timeoutSeconds, remaining);
-      const ran = await runSandboxed({
-        argv: step.argv,
-        shell: step.shell === true,
-        workspaceRoot: ctx.workspaceRoot,
-        cwd: step.cwd,
-        ...options,
+      // Each step is a span; its command continues the trace from it.
+      const ran = await ctx.tracing.span(
+        "wsops.operation.step",
         traceparent,
-        timeoutSeconds,
-        signal: controller.signal,
-        ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
-      });
+        stepAttributes(id, step.name, index),
+        (span) =>
+          runSandboxed({
+            argv: step.argv,
+            shell: step.shell === true,
+            workspaceRoot: ctx.workspaceRoot,
+            cwd: step.cwd,
+            ...options,
+            traceparent: span.traceparent,
+            timeoutSeconds,
+            signal: controller.signal,
+            ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
+          }).then((ran) => runEnded(span, ran)),
+      );
       // One append per step: its result (the stream's only) and, when it succeeded, the progress event.
       phase.storeOnly("step_result", { name: step.name, ...ran });
       if (ran.outcome !== "succeeded")

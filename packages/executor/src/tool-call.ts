@@ -8,14 +8,18 @@ import {
   validate,
 } from "@workspace-ops/contracts";
 import { isStateError, thisProcess } from "@workspace-ops/store";
-import { watchForCancel } from "./cancel.js";
+import { callDigest, parkedCalls, useApproval } from "./approval-reuse.js";
+import { type CancelWatch, watchForCancel } from "./cancel.js";
 import { currentState, type ExecutorContext, Phase, principalKey } from "./context.js";
 import { approvalRequestFor, type Decided, decideRecorded, decideToolCall, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import { isReserved, traceIdOf } from "./ids.js";
+import { type McpToolResult, mcpOutput } from "./mcp.js";
 import { runOptions } from "./run-options.js";
 import { type RunResult, runSandboxed } from "./sandbox/index.js";
+import type { StreamCapture } from "./sandbox/types.js";
 import type { State } from "./state-machine.js";
+import { runEnded } from "./tracing/attributes.js";
 
 export type ToolCallOutcome =
   | { kind: "rejected"; error: ExecutorError; errors?: ContractError[] }
@@ -26,53 +30,105 @@ export type ToolCallOutcome =
       expiresAt: string;
       result: ToolExecutionResult;
     }
-  | { kind: "finished"; result: ToolExecutionResult };
+  | {
+      kind: "finished";
+      result: ToolExecutionResult;
+      /** An MCP call's result as the server sent it (for the client; the records keep it redacted). */
+      mcpResult?: McpToolResult;
+    };
 
 export async function receiveToolCall(ctx: ExecutorContext, payload: unknown): Promise<ToolCallOutcome> {
+  const accepted = await acceptRequest(ctx, payload);
+  if (!accepted.ok) return accepted.rejected;
+  const { request, digest } = accepted;
+  const started = ctx.now();
+  return withOpeningPhase<ToolCallOutcome>(
+    ctx,
+    request,
+    { callDigest: digest },
+    (phase) => decideAndRun(ctx, request, started, phase),
+    async () => ({
+      kind: "rejected",
+      error: executorError(
+        "duplicate_request",
+        `tool execution ${request.toolExecutionId} was already received`,
+        "/toolExecutionId",
+      ),
+    }),
+  );
+}
+
+export type Rejected = Extract<ToolCallOutcome, { kind: "rejected" }>;
+
+/** Validates a request (a refusal is audited) and checks its id; with its call digest. */
+export async function acceptRequest(
+  ctx: ExecutorContext,
+  payload: unknown,
+): Promise<{ ok: true; request: ToolExecutionRequest; digest: string } | { ok: false; rejected: Rejected }> {
   const checked = validate("ToolExecutionRequest", payload);
   if (!checked.ok) {
     await ctx.store.commit({
       audit: [{ type: "request_rejected", subject: "-", data: { errors: checked.errors } }],
     });
     return {
-      kind: "rejected",
-      error: executorError("request_invalid", "the request is not a valid ToolExecutionRequest"),
-      errors: checked.errors,
+      ok: false,
+      rejected: {
+        kind: "rejected",
+        error: executorError("request_invalid", "the request is not a valid ToolExecutionRequest"),
+        errors: checked.errors,
+      },
     };
   }
   const request = checked.value;
   const id = request.toolExecutionId;
   if (isReserved(id))
     return {
-      kind: "rejected",
-      error: executorError("id_reserved", `ids starting "wsops." are reserved: ${id}`, "/toolExecutionId"),
+      ok: false,
+      rejected: {
+        kind: "rejected",
+        error: executorError("id_reserved", `ids starting "wsops." are reserved: ${id}`, "/toolExecutionId"),
+      },
     };
-  const started = ctx.now();
-  // The request is not committed on its own before the decision: it goes into the one transaction
-  // that also holds the decision and whatever follows before anything runs. Nothing has run before
-  // that commit is durable, so the request is as durable as if it were written first, with one commit
-  // less. That commit may only create the stream (expectSeq 1): a duplicate id is refused there by
-  // the database's unique key, so two processes can never both take the same id.
-  const phase = new Phase(ctx, id, {
-    creates: {
-      kind: "tool_execution",
-      sessionId: request.context.sessionId,
-      actor: principalKey(request.context.actor),
-    },
-  });
-  phase.record("request", { mode: ctx.mode, request }, { mode: ctx.mode, kind: "ToolExecutionRequest" });
-  try {
-    return await decideAndRun(ctx, request, started, phase);
-  } catch (error) {
-    if (!isStateError(error, "conflict")) throw error;
-    return {
-      kind: "rejected",
-      error: executorError(
-        "duplicate_request",
-        `tool execution ${id} was already received`,
-        "/toolExecutionId",
-      ),
-    };
+  return { ok: true, request, digest: callDigest(request) };
+}
+
+/**
+ * Runs `body` with the phase that creates the call's stream, its request record first. The request
+ * is not committed on its own before the decision: it goes into the one transaction that also holds
+ * the decision and whatever follows before anything runs. Nothing has run before that commit is
+ * durable, so the request is as durable as if it were written first, with one commit less. That
+ * commit may only create the stream (expectSeq 1): a duplicate id is refused there by the database's
+ * unique key, so two processes can never both take the same id (`onDuplicate`). A conflict on
+ * another stream is an approval this call was about to use that another call used first: decided
+ * again, from the start.
+ */
+export async function withOpeningPhase<T>(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  kept: Record<string, unknown>,
+  body: (phase: Phase) => Promise<T>,
+  onDuplicate: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const phase = new Phase(ctx, request.toolExecutionId, {
+      creates: {
+        kind: "tool_execution",
+        sessionId: request.context.sessionId,
+        actor: principalKey(request.context.actor),
+      },
+    });
+    phase.record(
+      "request",
+      { mode: ctx.mode, request, ...kept },
+      { mode: ctx.mode, kind: "ToolExecutionRequest", ...kept },
+    );
+    try {
+      return await body(phase);
+    } catch (error) {
+      if (!isStateError(error, "conflict")) throw error;
+      if (await ctx.store.stream(request.toolExecutionId)) return onDuplicate();
+      if (attempt >= 2) throw error;
+    }
   }
 }
 
@@ -94,14 +150,21 @@ async function decideAndRun(
     return finish(ctx, request, started, { outcome: "unavailable", reasons: [decided.reason] }, phase);
   }
   const { decision } = decided;
-  if (decided.analysis) phase.record("analysis", decided.analysis);
-  phase.record("decision", decision);
+  recordDecision(phase, decided);
   if (ctx.mode === "observe") return run(ctx, request, "pending", started, { decision }, phase);
   if (decision.decision === "deny") {
     phase.transition("pending", "denied");
     return finish(ctx, request, started, { outcome: "denied", reasons: decision.reasons, decision }, phase);
   }
   if (decision.decision === "approval_required") {
+    // The same call approved earlier and not used yet (an MCP client retrying): it runs now, once.
+    const { approved } = await parkedCalls(ctx, request, callDigest(request));
+    if (approved) {
+      useApproval(phase, approved, request.toolExecutionId);
+      const { approvalRequestId } = approved.approval;
+      const facts = { decision, approvalRequestId, usedApprovalOf: approved.toolExecutionId };
+      return run(ctx, request, "pending", started, facts, phase);
+    }
     const approval = approvalRequest(ctx, request, decision);
     phase
       .approvalRequested(approval)
@@ -112,9 +175,20 @@ async function decideAndRun(
   return run(ctx, request, "pending", started, { decision }, phase);
 }
 
-const decide = (ctx: ExecutorContext, request: ToolExecutionRequest): Promise<Decided> =>
-  decideRecorded(ctx, request.toolExecutionId, request.correlation.traceparent, (d) =>
-    decideToolCall(d, request),
+/** The analysis or target the policy saw, and the decision, as records of the call. */
+export function recordDecision(phase: Phase, decided: Extract<Decided, { ok: true }>): void {
+  if (decided.analysis) phase.record("analysis", decided.analysis);
+  if (decided.target) phase.record("target", decided.target);
+  phase.record("decision", decided.decision);
+}
+
+export const decide = (ctx: ExecutorContext, request: ToolExecutionRequest): Promise<Decided> =>
+  decideRecorded(
+    ctx,
+    request.toolExecutionId,
+    request.correlation.traceparent,
+    (d) => decideToolCall(d, request),
+    { analyse: request.tool.kind === "shell" },
   );
 
 const approvalRequest = (
@@ -134,6 +208,8 @@ interface RunFacts {
   decision?: ToolExecutionDecision;
   policyFailure?: Reason;
   approvalRequestId?: string;
+  /** The earlier, approved call whose approval this one used: it ends as this one does. */
+  usedApprovalOf?: string;
 }
 
 /**
@@ -149,36 +225,62 @@ export async function run(
   facts: RunFacts,
   phase = new Phase(ctx, request.toolExecutionId),
 ): Promise<ToolCallOutcome> {
-  const id = request.toolExecutionId;
   const traceparent = request.correlation.traceparent;
+  if (request.tool.kind === "mcp") return runMcp(ctx, request, from, started, facts, phase);
   if (request.tool.kind !== "shell" || !request.tool.argv) {
-    // MCP calls are decided here and executed by the agent runtime's MCP client, not by a shell.
-    phase.transition(from, "unavailable", { reason: "mcp_not_executed" });
-    return finish(
-      ctx,
-      request,
-      started,
-      {
-        ...facts,
-        outcome: "unavailable",
-        reasons: [
-          {
-            code: "mcp_not_executed",
-            message: "the executor decides MCP calls but does not execute them",
-            policy: "executor",
-          },
-        ],
-      },
-      phase,
-    );
+    // An agent runtime's own file and web tools are decided here and run by the runtime.
+    const reason = {
+      code: "tool_not_executed",
+      message: `the executor decides ${request.tool.kind} tools of agent runtimes (wsops decide, wsops hook) but does not run them`,
+      policy: "executor",
+    };
+    phase.transition(from, "unavailable", { reason: reason.code });
+    return finish(ctx, request, started, { ...facts, outcome: "unavailable", reasons: [reason] }, phase);
   }
   const options = await runOptions(ctx, facts.decision, request.profileId);
+  const { watch, controller } = await startRunning(ctx, request, from, facts, phase);
+  const runStarted = performance.now();
+  // The command continues the trace from the run span (the caller's traceparent when tracing is off).
+  const argv = request.tool.argv;
+  const ran = await ctx.tracing.span(
+    "wsops.run",
+    traceparent,
+    { "wsops.tool_execution.id": request.toolExecutionId },
+    (span) =>
+      runSandboxed({
+        signal: controller.signal,
+        ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
+        ...(ctx.stdin ? { stdin: ctx.stdin } : {}),
+        argv,
+        workspaceRoot: ctx.workspaceRoot,
+        cwd: request.context.cwd,
+        traceparent: span.traceparent,
+        ...options,
+      }).then((ran) => runEnded(span, ran)),
+  );
+  watch.stop();
+  const runMs = performance.now() - runStarted;
+  return recordRun(ctx, request, started, facts, ran, runMs);
+}
+
+/**
+ * The commit that marks the call running (its transition, the started event, what `phase` holds),
+ * with the cancel watcher looking from then on; the controller it aborts on a cancel request.
+ */
+async function startRunning(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  from: State,
+  facts: RunFacts,
+  phase: Phase,
+): Promise<{ watch: CancelWatch; controller: AbortController }> {
+  const id = request.toolExecutionId;
   phase.transition(from, "running", thisProcess());
   phase.event({
     kind: "started",
     subject: id,
     state: "running",
-    traceparent,
+    traceparent: request.correlation.traceparent,
     toolExecutionId: id,
     ...(facts.decision ? { decisionId: facts.decision.decisionId } : {}),
   });
@@ -189,21 +291,96 @@ export async function run(
     watch.stop();
     throw error;
   }
-  const runStarted = performance.now();
   const controller = new AbortController();
   watch.start(controller);
-  const ran = await runSandboxed({
-    signal: controller.signal,
-    ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
-    argv: request.tool.argv,
-    workspaceRoot: ctx.workspaceRoot,
-    cwd: request.context.cwd,
-    traceparent,
-    ...options,
-  });
-  watch.stop();
+  return { watch, controller };
+}
+
+/**
+ * An allowed MCP call: sent to its server through the caller the executor was opened with, with
+ * the arguments as the client sent them (held in memory only; the records keep them redacted).
+ */
+async function runMcp(
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  from: State,
+  started: Date,
+  facts: RunFacts,
+  phase: Phase,
+): Promise<ToolCallOutcome> {
+  const id = request.toolExecutionId;
+  const traceparent = request.correlation.traceparent;
+  const { server = "", name } = request.tool;
+  const original = ctx.mcpArguments.get(id);
+  const args = original ?? request.tool.sanitizedArgs ?? {};
+  const notRun = (code: string, message: string) => {
+    phase.transition(from, "unavailable", { reason: code });
+    return finish(
+      ctx,
+      request,
+      started,
+      { ...facts, outcome: "unavailable", reasons: [{ code, message, policy: "executor" }] },
+      phase,
+    );
+  };
+  if (!ctx.mcp?.has(server))
+    return notRun(
+      "mcp_not_executed",
+      `no MCP server "${server}" is configured here: the executor decided the call; the agent runtime's MCP client, wsops mcp proxy or wsops exec --mcp-config runs it`,
+    );
+  if (!original && JSON.stringify(args).includes("[REDACTED:"))
+    return notRun(
+      "mcp_arguments_redacted",
+      "the call's arguments were redacted when it was received, and the process that received it holds the originals no more",
+    );
+  const { watch, controller } = await startRunning(ctx, request, from, facts, phase);
+  const runStarted = performance.now();
+  let answer: { ok: true; result: McpToolResult } | { ok: false; message: string };
+  try {
+    const call = { server, tool: name, arguments: args, toolExecutionId: id };
+    answer = { ok: true, result: await ctx.mcp.callTool(call, controller.signal) };
+  } catch (error) {
+    answer = { ok: false, message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    watch.stop();
+    ctx.mcpArguments.delete(id);
+  }
   const runMs = performance.now() - runStarted;
-  return recordRun(ctx, request, started, facts, ran, runMs);
+  const ended = new Phase(ctx, id);
+  const outcome = controller.signal.aborted
+    ? "cancelled"
+    : !answer.ok
+      ? "unavailable"
+      : answer.result.isError
+        ? "failed"
+        : "succeeded";
+  ended.transition("running", outcome);
+  const kind = outcome === "succeeded" ? "completed" : outcome === "cancelled" ? "cancelled" : "failed";
+  ended.event({
+    kind,
+    subject: id,
+    state: outcome,
+    traceparent,
+    toolExecutionId: id,
+    ...(kind === "failed" ? { reason: answer.ok ? "tool_error" : "mcp_call_failed" } : {}),
+  });
+  const reasons = answer.ok
+    ? undefined
+    : [{ code: "mcp_call_failed", message: answer.message.slice(0, 4096), policy: "executor" }];
+  const finished = await finish(
+    ctx,
+    request,
+    started,
+    {
+      ...facts,
+      outcome,
+      runMs,
+      ...(reasons ? { reasons } : {}),
+      ...(answer.ok ? { output: mcpOutput(answer.result) } : {}),
+    },
+    ended,
+  );
+  return finished.kind === "finished" && answer.ok ? { ...finished, mcpResult: answer.result } : finished;
 }
 
 async function recordRun(
@@ -253,6 +430,8 @@ interface Ending extends RunFacts {
   outcome?: ToolExecutionResult["outcome"];
   reasons?: Reason[];
   ran?: Exclude<RunResult, { outcome: "unavailable" }>;
+  /** What ran elsewhere wrote (an MCP server, an agent runtime), when it did not run here. */
+  output?: { stdout: StreamCapture; stderr: StreamCapture };
   runMs?: number;
 }
 
@@ -294,13 +473,15 @@ async function finish(
     if (end.ran.signal && end.ran.outcome !== "succeeded") result.signal = end.ran.signal;
     result.output = { stdout: end.ran.stdout, stderr: end.ran.stderr };
     result.sandbox = end.ran.sandbox;
+  } else if (end.output) {
+    result.output = end.output;
+    // Not a process: 0 and 1 stand for success and a tool error (an MCP isError, a runtime's report).
+    if (result.outcome === "succeeded" || result.outcome === "failed")
+      result.exitCode = result.outcome === "succeeded" ? 0 : 1;
   }
-  const checked = validate("ToolExecutionResult", result);
-  if (!checked.ok)
-    throw new Error(
-      `executor built an invalid ToolExecutionResult: ${checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`,
-    );
-  phase.record("result", checked.value);
+  const checked = checkedResult(result);
+  phase.record("result", checked);
+  if (end.usedApprovalOf) endUsedApproval(phase, end.usedApprovalOf, checked);
   if (end.outcome === "denied" || end.outcome === "unavailable") {
     phase.event({
       kind: "failed",
@@ -313,7 +494,34 @@ async function finish(
     });
   }
   await phase.commit();
-  return { kind: "finished", result: checked.value };
+  return { kind: "finished", result: checked };
+}
+
+function checkedResult(result: Record<string, unknown>): ToolExecutionResult {
+  const checked = validate("ToolExecutionResult", result);
+  if (!checked.ok)
+    throw new Error(
+      `executor built an invalid ToolExecutionResult: ${checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`,
+    );
+  return checked.value;
+}
+
+/**
+ * The approved call whose approval `result`'s call used ends with it, in the same commit: it ran as
+ * that call. Its result is that call's, under its own id.
+ */
+export function endUsedApproval(phase: Phase, usedOf: string, result: ToolExecutionResult): void {
+  const as = result.toolExecutionId;
+  const own = checkedResult({
+    ...result,
+    toolExecutionId: usedOf,
+    reasons: [
+      ...(result.reasons ?? []),
+      { code: "ran_as", message: `approved, then run as ${as} (the same call, retried)`, policy: "executor" },
+    ],
+  });
+  const to = own.outcome === "approval_required" ? "unavailable" : own.outcome;
+  phase.otherTransition(usedOf, "running", to, { ranAs: as }, [{ type: "result", data: own }]);
 }
 
 /** Runs an approved call that nobody was waiting for (`wsops resume`), or ends an expired one. */
@@ -322,8 +530,20 @@ export async function resumeToolCall(ctx: ExecutorContext, id: string): Promise<
   const requestRecord = records.find((r) => r.type === "request");
   if (!requestRecord)
     return { kind: "rejected", error: executorError("not_found", `no tool execution ${id}`) };
-  const request = (requestRecord.data as { request: ToolExecutionRequest }).request;
+  const { request, decidedFor } = requestRecord.data as {
+    request: ToolExecutionRequest;
+    decidedFor?: string;
+  };
   const state = currentState(records);
+  // A call decided for an agent runtime is the runtime's to run: it retries it, and the retry uses the approval.
+  if (decidedFor)
+    return {
+      kind: "rejected",
+      error: executorError(
+        "decided_for_runtime",
+        `tool execution ${id} was decided for ${decidedFor}, which runs it: once approved, the same call retried there goes through`,
+      ),
+    };
   const approval = records.findLast((r) => r.type === "approval_request")?.data as
     | ApprovalRequest
     | undefined;

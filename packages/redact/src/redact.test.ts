@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { defaultRules, type RedactionRule, redact, redactorVersion, redactText } from "./index.js";
+import {
+  createRedactor,
+  defaultRules,
+  type RedactionRule,
+  redact,
+  redactorVersion,
+  redactText,
+} from "./index.js";
 
 const now = () => new Date("2026-11-21T12:30:00Z");
 const at = { redactedAt: "2026-11-21T12:30:00.000Z", redactorVersion: "0.1.0" };
@@ -344,5 +351,34 @@ describe("adversarial input", () => {
   it("a 1 MiB string inside a value completes", () => {
     const { value } = redact({ log: fill("token=a ") });
     expect(value.log.startsWith("token=[REDACTED:generic-secret] ")).toBe(true);
+  });
+});
+
+describe("createRedactor", () => {
+  const token = `ghp_${"a1B2c3D4e5".repeat(3)}F6g7H8`;
+
+  it("compiles once and reports each call on its own, counting a repeated string every time", () => {
+    const redactor = createRedactor({ now });
+    const value = { a: `GITHUB_TOKEN=${token}`, b: [`GITHUB_TOKEN=${token}`, "plain"] };
+    const expected = {
+      value: {
+        a: "GITHUB_TOKEN=[REDACTED:github-token]",
+        b: ["GITHUB_TOKEN=[REDACTED:github-token]", "plain"],
+      },
+      report: {
+        redactedAt: "2026-11-21T12:30:00.000Z",
+        redactorVersion: "0.1.0",
+        rules: [{ rule: "github-token", count: 2 }],
+        totalRedactions: 2,
+      },
+    };
+    expect(redactor.redact(value)).toEqual(expected);
+    // The second call replays what it remembers, with the same result and its own report.
+    expect(redactor.redact(value)).toEqual(expected);
+    expect(redactor.redactText("plain")).toEqual({
+      text: "plain",
+      report: { ...expected.report, rules: [], totalRedactions: 0 },
+    });
+    expect(redact(value, { now })).toEqual(expected);
   });
 });

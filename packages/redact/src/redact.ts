@@ -33,12 +33,26 @@ interface CompiledRule {
   readonly marker: string;
   readonly pattern: RegExp | undefined;
   readonly keys: RegExp | undefined;
+  readonly accept: ((candidate: string) => boolean) | undefined;
 }
 
-interface Pass {
+interface CompiledRules {
   readonly patternRules: readonly (CompiledRule & { pattern: RegExp })[];
   readonly keyRules: readonly (CompiledRule & { keys: RegExp })[];
+}
+
+/**
+ * Strings already redacted with these rules, and what each rule replaced in them: values repeat a lot
+ * (argv words, reasons, outcomes), and running every rule over each again is most of the cost.
+ * Bounded: strings up to MEMO_MAX_LENGTH characters, at most MEMO_ENTRIES, then it starts over.
+ */
+type Memo = Map<string, { text: string; hits: readonly (readonly [string, number])[] }>;
+const MEMO_ENTRIES = 10_000;
+const MEMO_MAX_LENGTH = 256;
+
+interface Pass extends CompiledRules {
   readonly counts: Map<string, number>;
+  readonly memo: Memo;
 }
 
 function withFlags(re: RegExp, add: string, drop: string): RegExp {
@@ -47,7 +61,7 @@ function withFlags(re: RegExp, add: string, drop: string): RegExp {
   return new RegExp(re.source, [...flags].join(""));
 }
 
-function compile(rules: readonly RedactionRule[]): Pass {
+function compile(rules: readonly RedactionRule[]): CompiledRules {
   if (rules.length > MAX_RULES)
     throw new TypeError(`at most ${MAX_RULES} redaction rules, got ${rules.length}`);
   const ids = new Set<string>();
@@ -60,21 +74,24 @@ function compile(rules: readonly RedactionRule[]): Pass {
     if (ids.has(id)) throw new TypeError(`duplicate redaction rule id ${JSON.stringify(id)}`);
     ids.add(id);
     if (!rule.pattern && !rule.keys) throw new TypeError(`redaction rule ${id} has neither pattern nor keys`);
+    if (rule.accept !== undefined && typeof rule.accept !== "function")
+      throw new TypeError(`redaction rule ${id}: accept must be a function`);
     const compiled: CompiledRule = {
       id,
       marker: `[REDACTED:${id}]`,
       // Fresh copies: callers' RegExp objects (and their lastIndex) are never touched.
       pattern: rule.pattern ? withFlags(rule.pattern, "gd", "gdy") : undefined,
       keys: rule.keys ? withFlags(rule.keys, "", "gy") : undefined,
+      accept: rule.accept,
     };
     if (compiled.pattern) patternRules.push({ ...compiled, pattern: compiled.pattern });
     if (compiled.keys) keyRules.push({ ...compiled, keys: compiled.keys });
   }
-  return { patternRules, keyRules, counts: new Map() };
+  return { patternRules, keyRules };
 }
 
-function count(pass: Pass, id: string, n: number): void {
-  if (n > 0) pass.counts.set(id, (pass.counts.get(id) ?? 0) + n);
+function count(counts: Map<string, number>, id: string, n: number): void {
+  if (n > 0) counts.set(id, (counts.get(id) ?? 0) + n);
 }
 
 /** Applies one rule to a stretch of text that contains no marker. */
@@ -93,6 +110,7 @@ function applyToSegment(segment: string, rule: CompiledRule & { pattern: RegExp 
     }
     const [start, end] = m.indices?.groups?.secret ?? whole;
     if (start === end) continue;
+    if (rule.accept && !rule.accept(segment.slice(start, end))) continue;
     out += segment.slice(last, start) + rule.marker;
     last = end;
     n++;
@@ -101,7 +119,16 @@ function applyToSegment(segment: string, rule: CompiledRule & { pattern: RegExp 
 }
 
 /** Applies one rule to the text between existing markers, so markers are never rewritten. */
-function applyRule(text: string, rule: CompiledRule & { pattern: RegExp }, pass: Pass): string {
+function applyRule(
+  text: string,
+  rule: CompiledRule & { pattern: RegExp },
+  counts: Map<string, number>,
+): string {
+  if (!text.includes("[REDACTED:")) {
+    const [segment, found] = applyToSegment(text, rule);
+    count(counts, rule.id, found);
+    return segment;
+  }
   let out = "";
   let last = 0;
   let n = 0;
@@ -113,17 +140,28 @@ function applyRule(text: string, rule: CompiledRule & { pattern: RegExp }, pass:
   }
   if (last === 0) {
     const [segment, found] = applyToSegment(text, rule);
-    count(pass, rule.id, found);
+    count(counts, rule.id, found);
     return segment;
   }
   const [segment, found] = applyToSegment(text.slice(last), rule);
-  count(pass, rule.id, n + found);
+  count(counts, rule.id, n + found);
   return out + segment;
 }
 
 function redactString(text: string, pass: Pass): string {
+  const known = pass.memo.get(text);
+  if (known) {
+    for (const [id, n] of known.hits) count(pass.counts, id, n);
+    return known.text;
+  }
+  const hits = new Map<string, number>();
   let out = text;
-  for (const rule of pass.patternRules) out = applyRule(out, rule, pass);
+  for (const rule of pass.patternRules) out = applyRule(out, rule, hits);
+  for (const [id, n] of hits) count(pass.counts, id, n);
+  if (text.length <= MEMO_MAX_LENGTH) {
+    if (pass.memo.size >= MEMO_ENTRIES) pass.memo.clear();
+    pass.memo.set(text, { text: out, hits: [...hits] });
+  }
   return out;
 }
 
@@ -146,8 +184,11 @@ function isSecretValue(value: unknown): boolean {
 }
 
 function defineData(target: object, key: string, value: unknown): void {
-  // defineProperty, not assignment: a "__proto__" key stays an own data property.
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // defineProperty for "__proto__", so that it stays an own data property (assignment would set the
+  // prototype); plain assignment, much faster, for every other key of the fresh object.
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else (target as Record<string, unknown>)[key] = value;
 }
 
 /**
@@ -190,12 +231,17 @@ function walk(root: unknown, pass: Pass): unknown {
       continue;
     }
     const record = source as Record<string, unknown>;
+    // A name/value pair ({ name: "DB_PASSWORD", value: "…" }: an env list, an analysed assignment) is
+    // judged by its name, as { DB_PASSWORD: "…" } would be.
+    const pairName =
+      typeof record.name === "string" ? record.name : typeof record.key === "string" ? record.key : undefined;
     for (const key of Object.keys(record)) {
       const value = record[key];
-      const rule = pass.keyRules.find((r) => r.keys.test(key));
+      const judged = key === "value" && pairName !== undefined ? pairName : key;
+      const rule = pass.keyRules.find((r) => r.keys.test(judged));
       if (rule && isSecretValue(value)) {
         defineData(target, key, rule.marker);
-        count(pass, rule.id, 1);
+        count(pass.counts, rule.id, 1);
       } else {
         defineData(target, key, visit(value, key));
       }
@@ -224,15 +270,13 @@ function clock(options: RedactOptions): () => Date {
 /**
  * Redacts a JSON-like value: strings are matched against every rule's `pattern`, and the whole value
  * of an object key matching a rule's `keys` is replaced by `[REDACTED:<rule id>]` (unless it is null,
- * a boolean, empty, or already a marker). Returns a new value; the input is never mutated. Other
+ * a boolean, empty, or already a marker); so is the `value` of a name/value pair (`{ name, value }` or
+ * `{ key, value }`) whose name matches. Returns a new value; the input is never mutated. Other
  * primitives are kept; an object with `toJSON` is replaced by its result, as JSON.stringify does.
  * Object keys themselves are not rewritten.
  */
 export function redact<T>(value: T, options: RedactOptions = {}): { value: T; report: RedactionReport } {
-  const redactedAt = clock(options)();
-  const pass = compile(options.rules ?? defaultRules);
-  const result = walk(value, pass) as T;
-  return { value: result, report: report(pass, redactedAt) };
+  return createRedactor(options).redact(value);
 }
 
 /** Redacts free text with every rule's `pattern` (rules with only `keys` do not apply to text). */
@@ -240,8 +284,36 @@ export function redactText(
   text: string,
   options: RedactOptions = {},
 ): { text: string; report: RedactionReport } {
-  if (typeof text !== "string") throw new TypeError(`redactText expects a string, got ${typeof text}`);
-  const redactedAt = clock(options)();
-  const pass = compile(options.rules ?? defaultRules);
-  return { text: redactString(text, pass), report: report(pass, redactedAt) };
+  return createRedactor(options).redactText(text);
+}
+
+/** `redact` and `redactText` with the rules compiled once, for a caller that redacts many values. */
+export interface Redactor {
+  redact<T>(value: T): { value: T; report: RedactionReport };
+  redactText(text: string): { text: string; report: RedactionReport };
+}
+
+/**
+ * Compiles the rules once; each call has its own report. Strings seen before (up to 256 characters, the
+ * last 10 000 of them) are not matched again: their result and counts are replayed.
+ */
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  const rules = compile(options.rules ?? defaultRules);
+  const now = clock(options);
+  const memo: Memo = new Map();
+  const pass = (): Pass => ({ ...rules, counts: new Map(), memo });
+  return {
+    redact<T>(value: T) {
+      const redactedAt = now();
+      const p = pass();
+      const result = walk(value, p) as T;
+      return { value: result, report: report(p, redactedAt) };
+    },
+    redactText(text: string) {
+      if (typeof text !== "string") throw new TypeError(`redactText expects a string, got ${typeof text}`);
+      const redactedAt = now();
+      const p = pass();
+      return { text: redactString(text, p), report: report(p, redactedAt) };
+    },
+  };
 }

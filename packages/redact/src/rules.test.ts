@@ -7,6 +7,8 @@ const gho = `gho_${"Z9y8X7w6V5".repeat(4)}`;
 const githubPat = `github_pat_11ABCDEFG0${"x1Y2z3".repeat(10)}`;
 const awsKeyId = ["AKIA", "IOSFODNN7EXAMPLE"].join("");
 const awsSecret = ["wJalrXUtnFEMI/K7MDENG", "/bPxRfiCYEXAMPLEKEY"].join("");
+const glpat = `glpat-${"xY9zW8vU7t".repeat(2)}`;
+const runnerRegistration = `GR1348941${"aB3dE5fG7hJ9kL1mN3pQ".slice(0, 20)}`;
 const slack = ["xoxb", "123456789012", "1234567890123", "AbCdEfGhIjKlMnOpQrStUvWx"].join("-");
 const googleKey = `AIza${"SyD-0123456789abcdefghijklmnopqrstu"}`;
 const openaiKey = `sk-proj-${"Ab12Cd34Ef56Gh78".repeat(3)}`;
@@ -59,6 +61,12 @@ const positives: [string, string, string][] = [
     "git push https://[REDACTED:github-token]@github.com/o/r",
   ],
   ["github-token", `token ${githubPat}.`, "token [REDACTED:github-token]."],
+  ["gitlab-token", `GITLAB_TOKEN=${glpat}`, "GITLAB_TOKEN=[REDACTED:gitlab-token]"],
+  [
+    "gitlab-token",
+    `--registration-token ${runnerRegistration}`,
+    "--registration-token [REDACTED:gitlab-token]",
+  ],
   ["slack-token", `SLACK_BOT=${slack}`, "SLACK_BOT=[REDACTED:slack-token]"],
   ["google-api-key", `maps?key=${googleKey}&z=3`, "maps?key=[REDACTED:google-api-key]&z=3"],
   ["openai-api-key", `OPENAI_API_KEY=${openaiKey}`, "OPENAI_API_KEY=[REDACTED:openai-api-key]"],
@@ -119,6 +127,17 @@ const positives: [string, string, string][] = [
     "Creds{user=bob, passphrase=opensesame}",
     "Creds{user=bob, passphrase=[REDACTED:generic-secret]}",
   ],
+  [
+    "secret-env",
+    "env STRIPE_KEY=rk_live_51Hx STRIPE_PUBLIC_KEY=pk_live_1 node app.js",
+    "env STRIPE_KEY=[REDACTED:secret-env] STRIPE_PUBLIC_KEY=pk_live_1 node app.js",
+  ],
+  [
+    "secret-env",
+    'export SENTRY_DSN="https://k@o1.ingest.sentry.io/5"',
+    'export SENTRY_DSN="[REDACTED:secret-env]"',
+  ],
+  ["secret-env", "NPM_AUTH=Zm9vOmJhcg DEBUG=1", "NPM_AUTH=[REDACTED:secret-env] DEBUG=1"],
 ];
 
 /** [rule id, input]: near misses that the rule must leave alone (alone, and within the default rules). */
@@ -133,6 +152,7 @@ const negatives: [string, string][] = [
   ["aws-secret", `value ${awsSecret} without a key`],
   ["aws-secret", `aws_secret_access_key=${awsSecret.slice(1)}`],
   ["github-token", "ghp_short123 and ghx_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa and github_pat_short"],
+  ["gitlab-token", "glpat-short and xglpat-abcdefghijklmnopqrstuvwxyz and GR1348941short"],
   ["slack-token", "xoxz-123456789012-abcdefgh and xoxb-short"],
   ["google-api-key", `${googleKey.slice(0, -1)} and ${googleKey}X`],
   [
@@ -145,6 +165,7 @@ const negatives: [string, string][] = [
   ["generic-secret", "password_policy=strict max_tokens=4096 tokens=12 tokenizer=bpe"],
   ["generic-secret", "mysql --password-file /run/secrets/db; Error: token expired; password:"],
   ["generic-secret", '{"token": 42, "password": null, "secret": true, "apiKey": ""}'],
+  ["secret-env", "STRIPE_PUBLIC_KEY=pk_1 stripe_key=lower SORT_KEYS=1 PRIMARY_KEY"],
 ];
 
 describe("default rules", () => {
@@ -163,6 +184,7 @@ describe("default rules", () => {
       "aws-access-key",
       "aws-secret",
       "github-token",
+      "gitlab-token",
       "slack-token",
       "google-api-key",
       "openai-api-key",
@@ -170,7 +192,9 @@ describe("default rules", () => {
       "basic-auth",
       "cookie-header",
       "generic-secret",
+      "secret-env",
       "sensitive-key",
+      "secret-env-key",
     ]);
   });
 
@@ -227,6 +251,58 @@ describe("default rules", () => {
         rules: [],
         totalRedactions: 0,
       },
+    });
+  });
+});
+
+describe("secret-env-key", () => {
+  it("replaces the value of env-style secret names and keeps public keys and other names", () => {
+    const env = {
+      STRIPE_KEY: "rk_1",
+      SENTRY_DSN: "https://k@sentry",
+      DB_PASS: "p",
+      STRIPE_PUBLIC_KEY: "pk",
+      HOME: "/h",
+    };
+    expect(redact({ env }, { now })).toEqual({
+      value: {
+        env: {
+          STRIPE_KEY: "[REDACTED:secret-env-key]",
+          SENTRY_DSN: "[REDACTED:secret-env-key]",
+          DB_PASS: "[REDACTED:secret-env-key]",
+          STRIPE_PUBLIC_KEY: "pk",
+          HOME: "/h",
+        },
+      },
+      report: {
+        redactedAt: "2026-11-21T12:30:00.000Z",
+        redactorVersion: "0.1.0",
+        rules: [{ rule: "secret-env-key", count: 3 }],
+        totalRedactions: 3,
+      },
+    });
+  });
+});
+
+describe("name/value pairs", () => {
+  it("judge the value by the name, as a key would be judged", () => {
+    const input = {
+      env: [
+        { name: "DB_PASSWORD", value: "hunter2" },
+        { name: "STRIPE_KEY", value: "rk_1" },
+        { name: "HOME", value: "/home/x" },
+      ],
+      header: { key: "Authorization", value: "Basic Zm9vOmJhcg==" },
+      plain: { name: "password", description: "the field, not a secret" },
+    };
+    expect(redact(input, { now }).value).toEqual({
+      env: [
+        { name: "DB_PASSWORD", value: "[REDACTED:sensitive-key]" },
+        { name: "STRIPE_KEY", value: "[REDACTED:secret-env-key]" },
+        { name: "HOME", value: "/home/x" },
+      ],
+      header: { key: "Authorization", value: "[REDACTED:sensitive-key]" },
+      plain: { name: "password", description: "the field, not a secret" },
     });
   });
 });

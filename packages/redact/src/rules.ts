@@ -16,6 +16,12 @@ export interface RedactionRule {
   readonly description: string;
   readonly pattern?: RegExp | undefined;
   readonly keys?: RegExp | undefined;
+  /**
+   * For `pattern` rules: a match is replaced only when this returns true for the text it would replace
+   * (the `secret` group, else the whole match). Lets a rule say what a regular expression cannot, such
+   * as "looks random" (highEntropyRule).
+   */
+  readonly accept?: ((candidate: string) => boolean) | undefined;
 }
 
 /** Key names that make a `key=value` / `key: value` / `--key value` assignment secret in text. */
@@ -32,6 +38,9 @@ const ASSIGN = String.raw`\\?["']?[ \t]{0,8}(?:=>|[=:])[ \t]{0,8}(?:\\?["'])?`;
  */
 const BARE = String.raw`(?<!["'])(?<!"[ \t]{0,8}(?:=>|[=:])[ \t]{0,8})(?!(?:null|true|false)\b)[^\s"'${"`"},;&|<>(){}[\]\\]{1,4096}`;
 const VALUE = String.raw`(?<secret>(?<=\\")[^"\\\r\n]{1,4096}|(?<=")(?:[^"\\\r\n]|\\.){1,4096}|(?<=')(?:[^'\\\r\n]|\\.){1,4096}|${BARE})`;
+
+/** Name endings that make an upper-case environment variable secret (beyond TEXT_KEYS). */
+const ENV_SUFFIXES = "(?:KEY|PAT|PASS|PASSWD|PWD|AUTH|CREDENTIALS?|SIGNATURE|SALT|SEED|DSN)";
 
 const PEM_LABEL = "(?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?";
 
@@ -81,6 +90,15 @@ export const defaultRules: readonly RedactionRule[] = Object.freeze(
       pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g,
     },
     {
+      id: "gitlab-token",
+      description:
+        "GitLab tokens: personal/project/group access (glpat-), OAuth app secrets (gloas-), deploy (gldt-), runner " +
+        "(glrt-, and GR1348941 registration tokens), CI job (glcbt-), pipeline trigger (glptt-), feed, incoming mail, " +
+        "agent and SCIM tokens.",
+      pattern:
+        /(?<![A-Za-z0-9_-])(?:(?:glpat|gloas|gldt|glrt|glcbt|glptt|glft|glimt|glagent|glsoat|glffct)-[A-Za-z0-9_-]{20,255}|GR1348941[A-Za-z0-9_-]{20,255})(?![A-Za-z0-9_-])/g,
+    },
+    {
       id: "slack-token",
       description: "Slack tokens: xoxa-, xoxb-, xoxp-, xoxo-, xoxs-, xoxr-.",
       pattern: /(?<![A-Za-z0-9_-])xox[abposr]-[A-Za-z0-9-]{10,255}/g,
@@ -126,12 +144,30 @@ export const defaultRules: readonly RedactionRule[] = Object.freeze(
       ),
     },
     {
+      id: "secret-env",
+      description:
+        "Values of environment variables whose names look secret but escape generic-secret: NAME=value where NAME " +
+        "is upper case and ends in _KEY (not _PUBLIC_KEY), _PAT, _PASS, _PASSWD, _PWD, _AUTH, _CREDENTIAL(S), " +
+        "_SIGNATURE, _SALT, _SEED or _DSN (STRIPE_KEY=…, SENTRY_DSN=…, in env files, `env` argv and shell exports).",
+      pattern: new RegExp(
+        `(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]{0,63}(?<!PUBLIC)_${ENV_SUFFIXES}${ASSIGN}${VALUE}`,
+        "g",
+      ),
+    },
+    {
       id: "sensitive-key",
       description:
         "Object keys whose whole value is secret: password, passwd, passphrase, secret, token, apiKey/api_key, " +
         "accessKey, secretKey, privateKey, clientSecret, authorization, cookie, credentials (also as a suffix: " +
         "db_password, GITHUB_TOKEN, x-api-key, Set-Cookie).",
       keys: /(?:passwords?|passwd|passphrase|secrets?|token|api[_-]?keys?|access[_-]?keys?|secret[_-]?keys?|private[_-]?keys?|authorization|cookies?|credentials?)$/i,
+    },
+    {
+      id: "secret-env-key",
+      description:
+        "Object keys named like secret environment variables that sensitive-key does not cover (an env map's " +
+        "STRIPE_KEY, SENTRY_DSN, NPM_AUTH, DB_PASS): upper case, ending as in secret-env.",
+      keys: new RegExp(`^[A-Z][A-Z0-9_]{0,63}(?<!PUBLIC)_${ENV_SUFFIXES}$`),
     },
   ].map((rule) => Object.freeze(rule)),
 );

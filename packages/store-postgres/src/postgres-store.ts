@@ -13,6 +13,7 @@ import {
   type ClaimOwner,
   type Committed,
   type LiveReservation,
+  type SessionFilter,
   type SessionInfo,
   StateError,
   type StoredRecord,
@@ -44,6 +45,7 @@ import {
   type SessionRowIn,
   type StreamRowIn,
   sessionFromRow,
+  sessionListing,
   streamFromRow,
   streamListing,
   type UsageScope,
@@ -382,11 +384,12 @@ class PostgresStore implements Store {
     });
   }
 
-  listSessions(options: { limit?: number } = {}): Promise<SessionInfo[]> {
+  listSessions(filter: SessionFilter = {}): Promise<SessionInfo[]> {
     return this.#run("read", async () => {
+      const { where, params, limit } = sessionListing(filter, (n) => `$${n}`);
       const { rows } = await this.pool.query<SessionRowIn>(
-        "SELECT session_id, streams, created_at, updated_at FROM sessions ORDER BY updated_at DESC, session_id DESC LIMIT $1",
-        [pageLimit(options.limit)],
+        `SELECT session_id, streams, created_at, updated_at FROM sessions ${where} ORDER BY updated_at DESC, session_id DESC LIMIT $${params.length + 1}`,
+        [...params, limit],
       );
       return rows.map(sessionFromRow);
     });
@@ -477,12 +480,19 @@ class PostgresStore implements Store {
     });
   }
 
-  readAudit(options: { afterSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
+  readAudit(options: { afterSeq?: number; limit?: number; type?: string } = {}): Promise<AuditRecord[]> {
     return this.#run("read", async () => {
-      const { rows } = await this.pool.query<AuditRow>(
-        "SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-        [options.afterSeq ?? 0, pageLimit(options.limit, 1000)],
-      );
+      const limit = pageLimit(options.limit, 1000);
+      const { rows } =
+        options.type === undefined
+          ? await this.pool.query<AuditRow>("SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2", [
+              options.afterSeq ?? 0,
+              limit,
+            ])
+          : await this.pool.query<AuditRow>(
+              "SELECT * FROM audit WHERE seq > $1 AND type = $2 ORDER BY seq LIMIT $3",
+              [options.afterSeq ?? 0, options.type, limit],
+            );
       return rows.map(auditFromRow);
     });
   }

@@ -27,6 +27,7 @@ export {
   type SessionRowIn,
   type StreamRowIn,
   sessionFromRow,
+  sessionListing,
   streamFromRow,
   streamListing,
 } from "./rows.js";

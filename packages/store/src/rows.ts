@@ -4,6 +4,7 @@ import type {
   ApprovalInfo,
   ApprovalState,
   LiveReservation,
+  SessionFilter,
   SessionInfo,
   StoredRecord,
   StreamFilter,
@@ -147,12 +148,47 @@ export function streamListing(
     ],
     placeholder,
   );
-  if (filter.before) {
-    params.push(filter.before.createdAt);
-    const createdAt = placeholder(params.length);
-    params.push(filter.before.stream);
-    clauses.push(`(created_at, stream) < (${createdAt}, ${placeholder(params.length)})`);
-  }
+  if (filter.before)
+    clauses.push(
+      keysetBefore(
+        ["created_at", "stream"],
+        [filter.before.createdAt, filter.before.stream],
+        params,
+        placeholder,
+      ),
+    );
+  return { where: where(clauses), params, limit: pageLimit(filter.limit) };
+}
+
+/** `(a, b) < ($x, $y)`: the rows after a page's last one, in an order descending on (a, b). */
+function keysetBefore(
+  columns: readonly [string, string],
+  values: readonly [string, string],
+  params: unknown[],
+  placeholder: (n: number) => string,
+): string {
+  params.push(values[0]);
+  const first = placeholder(params.length);
+  params.push(values[1]);
+  return `(${columns[0]}, ${columns[1]}) < (${first}, ${placeholder(params.length)})`;
+}
+
+/** The WHERE clause and parameters of a session listing (most recently updated first, keyset-paged by `before`). */
+export function sessionListing(
+  filter: SessionFilter,
+  placeholder: (n: number) => string,
+): { where: string; params: unknown[]; limit: number } {
+  const params: unknown[] = [];
+  const clauses = filter.before
+    ? [
+        keysetBefore(
+          ["updated_at", "session_id"],
+          [filter.before.updatedAt, filter.before.sessionId],
+          params,
+          placeholder,
+        ),
+      ]
+    : [];
   return { where: where(clauses), params, limit: pageLimit(filter.limit) };
 }
 

@@ -230,6 +230,13 @@ export interface StreamFilter {
   before?: { createdAt: string; stream: string };
 }
 
+export interface SessionFilter {
+  /** Default 100, at most 1000. */
+  limit?: number;
+  /** Sessions updated before this one (most recent first): pass the last item of the previous page. */
+  before?: { updatedAt: string; sessionId: string };
+}
+
 export interface ApprovalFilter {
   state?: ApprovalState;
   stream?: string;
@@ -263,8 +270,8 @@ export interface Store {
   stream(stream: string): Promise<StreamInfo | null>;
   /** Newest first. */
   listStreams(filter?: StreamFilter): Promise<StreamInfo[]>;
-  /** Most recently updated first. */
-  listSessions(options?: { limit?: number }): Promise<SessionInfo[]>;
+  /** Most recently updated first, a page at a time. */
+  listSessions(filter?: SessionFilter): Promise<SessionInfo[]>;
 
   approval(approvalRequestId: string): Promise<ApprovalInfo | null>;
   /** Newest first. */
@@ -284,8 +291,11 @@ export interface Store {
   release(stream: string, owner: ClaimOwner): Promise<void>;
 
   auditHead(): Promise<AuditHead>;
-  /** Audit records after `afterSeq` (default 0) in seq order, at most `limit` (default 1000). */
-  readAudit(options?: { afterSeq?: number; limit?: number }): Promise<AuditRecord[]>;
+  /**
+   * Audit records after `afterSeq` (default 0) in seq order, at most `limit` (default 1000); only those
+   * of `type` when given (the others are skipped without being read into records).
+   */
+  readAudit(options?: { afterSeq?: number; limit?: number; type?: string }): Promise<AuditRecord[]>;
   /** Checks every record's hash, the chain, the sequence and the head; names the first bad record. */
   verifyAudit(): Promise<AuditVerification>;
   /**

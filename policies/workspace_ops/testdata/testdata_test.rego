@@ -365,3 +365,40 @@ shell_input(args) := {"request": shell_request(args), "analysis": argv_analysis(
 # METADATA
 # description: The stepAnalysis the executor sends with an operation (one analysis per step of its execution).
 step_analysis(operation) := [argv_analysis(step.argv) | some step in object.get(operation, ["artifact", "steps"], [])]
+
+# METADATA
+# description: What the executor knows about the machine (input.machine), for file tools.
+machine := {
+	"workspaceRoot": "/home/dev/demo",
+	"home": "/home/dev",
+	"protectedPaths": [
+		"/home/dev/.local/state/wsops/demo-0123456789ab",
+		"/home/dev/.local/state/wsops",
+		"/home/dev/.config/wsops/keys",
+	],
+	"hiddenPaths": ["/home/dev/.ssh", "/home/dev/.aws", "/home/dev/.config/gh", "/etc/shadow", "/run"],
+}
+
+# METADATA
+# description: A ToolExecutionRequest for an agent runtime's file tool, from agent-coder-1.
+file_request(name, access, paths) := object.union(object.remove(shell_request(["x"]), ["tool"]), {"tool": {
+	"kind": "file",
+	"name": name,
+	"access": access,
+	"paths": paths,
+}})
+
+# METADATA
+# description: A tool_execution input for a file tool whose paths resolve to themselves.
+file_input(name, access, paths) := {
+	"request": file_request(name, access, paths),
+	"machine": machine,
+	"target": {"paths": [{"path": p, "real": p} | some p in paths]},
+}
+
+# METADATA
+# description: A ToolExecutionRequest for an agent runtime's web tool (access fetch with a URL, or search with a query).
+web_request(name, access, what) := object.union(object.remove(shell_request(["x"]), ["tool"]), {"tool": object.union(
+	{"kind": "web", "name": name, "access": access},
+	{field: what | field := {"fetch": "url", "search": "query"}[access]},
+)})

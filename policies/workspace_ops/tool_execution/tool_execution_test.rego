@@ -114,7 +114,7 @@ _cases := {
 				},
 				{
 					"code": "input_invalid",
-					"message": "the tool_execution input needs request.tool of kind shell with argv, or of kind mcp with server",
+					"message": "the tool_execution input needs request.tool of kind shell with argv, mcp with server, file with paths, or web with url or query",
 					"policy": "workspace_ops.rules.inputs",
 				},
 			],

@@ -6,7 +6,9 @@ import type { ToolCallOutcome } from "@workspace-ops/executor";
 import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { type Io, UsageError } from "../io.js";
+import { stateFlagsOf } from "./agent-shared.js";
 import {
+  closeExecutor,
   commonHelp,
   commonOptions,
   commonSchema,
@@ -29,12 +31,18 @@ Options:
   --session ID         the agent session (default local-session)
   --cwd DIR            working directory inside the workspace (default: the current directory)
   --profile ID         the AgentMachineProfile to decide under (default: the workspace's active one)
-  --wait / --no-wait   wait for an approval (default --wait), up to --wait-timeout SECONDS (default 900)
+  --wait / --no-wait   wait for an approval (default --wait), up to --wait-timeout SECONDS (default 900);
+                       the approval id and the commands that approve, deny or resume it are printed at
+                       once. A waiter that dies leaves the call waiting: approve it, then wsops resume
+                       runs it (until the approval expires, 15 minutes after it was asked for)
+  --no-stdin           the command reads end of file (default: it reads this process's standard input)
+  --mcp-config FILE    MCP servers ({"mcpServers": {NAME: {command, args, env}}}) that run an allowed MCP
+                       call of --request (without one an MCP call ends unavailable: mcp_not_executed)
 ${commonHelp}
 
 Exit codes: the command's own exit code when it ran; ${ExecExit.denied} denied; ${ExecExit.unavailable} unavailable;
-${ExecExit.approvalPending} approval pending; ${ExecExit.timedOut} timed out; ${ExecExit.cancelled} cancelled; ${ExecExit.invalidRequest} invalid request; 2 usage error.
---json prints the ToolExecutionResult.
+${ExecExit.approvalPending} approval pending; ${ExecExit.timedOut} timed out; ${ExecExit.cancelled} cancelled; ${ExecExit.invalidRequest} invalid request; ${ExecExit.duplicateRequest} the
+request's id was received before; 2 usage error. --json prints the ToolExecutionResult.
 `;
 
 export function exitCodeOf(result: ToolExecutionResult): number {
@@ -56,18 +64,54 @@ export function exitCodeOf(result: ToolExecutionResult): number {
   }
 }
 
+/** The approval a call waits for, and the exact commands that resolve it (for another shell). */
+export function approvalHelp(
+  io: Io,
+  pending: {
+    approvalRequestId: string;
+    toolExecutionId: string;
+    expiresAt?: string;
+    reasons?: { message: string }[];
+  },
+  flags: readonly string[],
+): void {
+  const tail = flags.length ? ` ${flags.join(" ")}` : "";
+  io.stderr(
+    `wsops: approval required (${pending.approvalRequestId}): ${pending.reasons?.map((r) => r.message).join("; ")}\n` +
+      `${pending.expiresAt ? `  the request expires at ${pending.expiresAt}\n` : ""}` +
+      `  approve: wsops approve ${pending.approvalRequestId} --by user:NAME${tail}\n` +
+      `  deny:    wsops deny ${pending.approvalRequestId} --by user:NAME${tail}\n` +
+      `  resume:  wsops resume ${pending.toolExecutionId}${tail}   (runs it once approved, if nobody waits for it)\n`,
+  );
+}
+
 /** Prints an outcome the same way for exec and resume. */
-export function report(io: Io, outcome: ToolCallOutcome, json: boolean | undefined): number {
+export function report(
+  io: Io,
+  outcome: ToolCallOutcome,
+  json: boolean | undefined,
+  flags: readonly string[] = [],
+  announced = false,
+): number {
   if (outcome.kind === "rejected") return reportRejection(io, outcome, json);
   const result = outcome.result;
   if (json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else if (result.outcome === "approval_required") {
-    io.stderr(
-      `wsops: approval required (${result.approvalRequestId}): ${result.reasons?.map((r) => r.message).join("; ")}\n`,
-    );
-    io.stderr(
-      `  approve: wsops approve ${result.approvalRequestId} --by user:NAME; then: wsops resume ${result.toolExecutionId}\n`,
-    );
+    if (!announced)
+      approvalHelp(
+        io,
+        {
+          approvalRequestId: result.approvalRequestId as string,
+          toolExecutionId: result.toolExecutionId,
+          ...(outcome.kind === "pending" ? { expiresAt: outcome.expiresAt } : {}),
+          ...(result.reasons ? { reasons: result.reasons } : {}),
+        },
+        flags,
+      );
+    else
+      io.stderr(
+        `wsops: still waiting for approval ${result.approvalRequestId}; the wait ended (--wait-timeout)\n`,
+      );
   } else if (result.outcome !== "succeeded" && result.outcome !== "failed") {
     const why = result.reasons?.map((r) => `${r.code}: ${r.message}`).join("; ");
     io.stderr(`wsops: ${result.outcome}${why ? ` (${why})` : ""} [${result.toolExecutionId}]\n`);
@@ -90,6 +134,8 @@ export async function execCommand(argv: string[], io: Io): Promise<number> {
       profile: { type: "string" },
       wait: { type: "boolean" },
       "no-wait": { type: "boolean" },
+      "no-stdin": { type: "boolean" },
+      "mcp-config": { type: "string" },
       "wait-timeout": { type: "string" },
     },
     z.object({
@@ -104,6 +150,8 @@ export async function execCommand(argv: string[], io: Io): Promise<number> {
       profile: z.string().optional(),
       wait: z.boolean().optional(),
       "no-wait": z.boolean().optional(),
+      "no-stdin": z.boolean().optional(),
+      "mcp-config": z.string().optional(),
       "wait-timeout": z.coerce.number({ error: "must be a number of seconds" }).positive().default(900),
     }),
   );
@@ -149,22 +197,61 @@ export async function execCommand(argv: string[], io: Io): Promise<number> {
       ...(values.profile ? { profileId: values.profile } : {}),
     };
   }
-  const executor = await openExecutor(
-    values,
-    values.json
-      ? {}
-      : {
-          onOutput: (stream, chunk) => (stream === "stdout" ? io.stdout : io.stderr)(chunk.toString("utf8")),
-        },
-    io,
-  );
+  const mcp = values["mcp-config"] ? await mcpServers(values["mcp-config"]) : undefined;
+  const stdin = values["no-stdin"] ? undefined : io.stdin?.();
+  const stateFlags = stateFlagsOf(values);
+  let announced = false;
   try {
-    const outcome = await executor.exec(request, {
-      wait: !values["no-wait"],
-      waitTimeoutMs: values["wait-timeout"] * 1000,
-    });
-    return report(io, outcome, values.json);
+    const executor = await openExecutor(
+      values,
+      {
+        ...(values.json
+          ? {}
+          : {
+              onOutput: (stream, chunk) =>
+                (stream === "stdout" ? io.stdout : io.stderr)(chunk.toString("utf8")),
+            }),
+        ...(stdin ? { stdin } : {}),
+        ...(mcp ? { mcp } : {}),
+      },
+      io,
+    );
+    try {
+      const outcome = await executor.exec(request, {
+        wait: !values["no-wait"],
+        waitTimeoutMs: values["wait-timeout"] * 1000,
+        onPending: (pending) => {
+          announced = true;
+          approvalHelp(
+            io,
+            {
+              approvalRequestId: pending.approvalRequestId,
+              toolExecutionId: pending.toolExecutionId,
+              expiresAt: pending.expiresAt,
+              ...(pending.result.reasons ? { reasons: pending.result.reasons } : {}),
+            },
+            stateFlags,
+          );
+          io.stderr(`  waiting up to ${values["wait-timeout"]} s (--wait-timeout)…\n`);
+        },
+      });
+      return report(io, outcome, values.json, stateFlags, announced);
+    } finally {
+      await closeExecutor(executor, io);
+    }
   } finally {
-    await executor.close();
+    await mcp?.close();
+    // Nothing reads standard input any more: it must not keep this process alive.
+    stdin?.destroy();
+  }
+}
+
+async function mcpServers(file: string) {
+  const { configuredServers, McpConfigError, readMcpConfig } = await import("@workspace-ops/adapters/mcp");
+  try {
+    return configuredServers(await readMcpConfig(file));
+  } catch (error) {
+    if (error instanceof McpConfigError) throw new UsageError(error.message);
+    throw error;
   }
 }

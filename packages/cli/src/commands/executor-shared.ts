@@ -4,11 +4,13 @@ import { join, resolve } from "node:path";
 import type { ContractError } from "@workspace-ops/contracts";
 import {
   defaultStateDir,
+  droppedCount,
+  type EventSink,
   Executor,
   type ExecutorError,
   type ExecutorOptions,
-  fileSink,
-  stdoutSink,
+  openEventSink,
+  SinkTargetError,
 } from "@workspace-ops/executor";
 import { defaultBundleDir } from "@workspace-ops/policy";
 import { z } from "zod";
@@ -21,6 +23,8 @@ export const ExecExit = {
   invalidRequest: 65,
   /** Unavailable: the policy could not decide, the sandbox or the container runtime is missing. */
   unavailable: 69,
+  /** The request's toolExecutionId was received before (each call needs its own id). */
+  duplicateRequest: 73,
   /** Waiting for an approval (--no-wait, or --wait timed out). */
   approvalPending: 75,
   /** Denied by the policy or by an approver, or the approval expired. */
@@ -74,7 +78,8 @@ export function storeSelectionOf(values: {
 export const commonOptions = {
   ...storeOptions,
   mode: { type: "string" },
-  events: { type: "string" },
+  events: { type: "string", multiple: true },
+  "events-mode": { type: "string" },
   sandbox: { type: "string" },
 } as const;
 
@@ -83,7 +88,10 @@ export const commonSchema = {
   mode: z
     .enum(["governed", "observe", "disabled"], { error: "must be governed, observe or disabled" })
     .default("governed"),
-  events: z.string().optional(),
+  events: z.array(z.string().min(1, { error: "names no target" })).optional(),
+  "events-mode": z
+    .enum(["structured", "binary"], { error: "must be structured or binary" })
+    .default("structured"),
   sandbox: z
     .enum(["auto", "required", "process", "bubblewrap"], {
       error: "must be auto, required, process or bubblewrap",
@@ -98,7 +106,11 @@ ${storeHelp}
                        record, never block; disabled: no governance, just record
   --sandbox KIND       auto (default: bubblewrap when installed), required (fail closed without it),
                        process, bubblewrap
-  --events - | FILE    also write lifecycle events (CloudEvents JSONL) to stdout or a file
+  --events TARGET      also send the lifecycle events (CloudEvents) to - (stdout, JSONL), a FILE
+                       (JSONL, appended) or an http(s)://URL (one POST per event); repeatable. A slow
+                       or dead target never delays a decision or the command; what it did not get is
+                       reported on stderr at exit (the store has every event)
+  --events-mode MODE   HTTP content mode: structured (default) or binary
   --json               print machine-readable JSON`;
 
 export const principalSchema = z
@@ -127,7 +139,8 @@ export async function openExecutor(
     workspace?: string | undefined;
     "state-dir"?: string | undefined;
     mode: ExecutorOptions["mode"];
-    events?: string | undefined;
+    events?: string[] | undefined;
+    "events-mode": "structured" | "binary";
     sandbox: string;
     json?: boolean | undefined;
     store?: string | undefined;
@@ -144,14 +157,17 @@ export async function openExecutor(
     if (warning)
       io.stderr(`wsops: warning: ${warning}; decisions come from ${bundleDir} (npm run build rebuilds it)\n`);
   }
-  const sinks =
-    values.events === undefined
-      ? []
-      : values.events === "-"
-        ? [stdoutSink]
-        : [fileSink(resolve(values.events))];
-  if (values.events === "-" && values.json)
+  if (values.events?.includes("-") && values.json)
     throw new UsageError("--events - and --json both write to stdout; send events to a file");
+  const sinks: EventSink[] = [];
+  try {
+    for (const target of values.events ?? [])
+      sinks.push(await openEventSink(target, { httpMode: values["events-mode"] }));
+  } catch (error) {
+    await Promise.all(sinks.map((sink) => sink.close?.()));
+    if (error instanceof SinkTargetError) throw new UsageError(`--events: ${error.message}`);
+    throw error;
+  }
   return Executor.open({
     workspaceRoot: workspaceOf(values),
     stateDir: stateDirOf(values),
@@ -167,7 +183,32 @@ export async function openExecutor(
   });
 }
 
-/** The executor refused the request before anything was decided: say why, exit 65 when it was invalid. */
+/**
+ * Closes the executor (its sinks get up to 3 s to take what is queued) and says on stderr which
+ * events a sink did not get. That never changes the exit code: the store has every event.
+ */
+export async function closeExecutor(executor: Executor, io: Io): Promise<void> {
+  await executor.close();
+  for (const report of executor.eventDelivery()) {
+    const dropped = droppedCount(report);
+    if (dropped === 0) continue;
+    const { failed, queueFull, unsent } = report.dropped;
+    const why = [
+      failed ? `${failed} failed` : "",
+      queueFull ? `${queueFull} over a full queue` : "",
+      unsent ? `${unsent} still queued at exit` : "",
+    ].filter(Boolean);
+    const last = report.lastFailure ? `; last failure: ${report.lastFailure.message}` : "";
+    io.stderr(
+      `wsops: events: ${dropped} of ${dropped + report.delivered} not delivered to ${report.target} (${why.join(", ")}${last}); the store has them all (wsops logs ID)\n`,
+    );
+  }
+}
+
+/**
+ * The executor refused the request before anything was decided: say why; exit 65 when it was
+ * invalid, 73 when its id was taken.
+ */
 export function reportRejection(
   io: import("../io.js").Io,
   rejected: { error: ExecutorError; errors?: ContractError[] },
@@ -179,5 +220,6 @@ export function reportRejection(
     io.stderr(`wsops: ${rejected.error.message}\n`);
     for (const e of rejected.errors ?? []) io.stderr(`  ${e.pointer || "/"}  ${e.message}\n`);
   }
-  return rejected.error.code === "request_invalid" ? ExecExit.invalidRequest : 1;
+  if (rejected.error.code === "request_invalid") return ExecExit.invalidRequest;
+  return rejected.error.code === "duplicate_request" ? ExecExit.duplicateRequest : 1;
 }

@@ -91,7 +91,11 @@ export async function gatewayCommand(argv: string[], io: Io): Promise<number> {
   const secretsDir = values["secrets-dir"] ?? process.env.WSOPS_SECRETS_DIR;
 
   const { credentialResolver, startGateway } = await import("@workspace-ops/model-gateway");
-  const executor = await openExecutor({ ...values, mode: "governed", sandbox: "auto" }, {}, io);
+  const executor = await openExecutor(
+    { ...values, mode: "governed", sandbox: "auto", "events-mode": "structured" },
+    {},
+    io,
+  );
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({

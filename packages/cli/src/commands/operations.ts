@@ -8,9 +8,11 @@ import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Io, UsageError } from "../io.js";
+import { stateFlagsOf } from "./agent-shared.js";
 import { describeClassification } from "./classification.js";
 import { report } from "./exec.js";
 import {
+  closeExecutor,
   commonHelp,
   commonOptions,
   commonSchema,
@@ -22,7 +24,8 @@ import {
 
 export const operationsUsage = `Usage:
   wsops submit FILE [--actor TYPE:ID]        run a WorkspaceOperationContract
-  wsops status ID                            state of a tool execution or operation
+  wsops status ID                            state of a tool execution or operation (ID: its id, or
+                                             the id of its approval request)
   wsops logs ID [--follow]                   its records (events, steps, decisions) as they are written
   wsops approve ID --by TYPE:ID [--comment TEXT]
   wsops deny ID --by TYPE:ID [--comment TEXT]
@@ -208,7 +211,7 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
         // Operations answer with their id and state; tool calls (and refusals) with a result.
         return "operationId" in outcome
           ? reportOperation(io, outcome, values.json)
-          : report(io, outcome as ToolCallOutcome, values.json);
+          : report(io, outcome as ToolCallOutcome, values.json, stateFlagsOf(values));
       }
       case "cancel": {
         const result = await executor.cancel(withId(positionals, "cancel"), values.reason);
@@ -224,6 +227,6 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
         throw new UsageError(`unknown command ${name}`);
     }
   } finally {
-    await executor.close();
+    await closeExecutor(executor, io);
   }
 }

@@ -19,7 +19,7 @@ export const ajvOptions = {
 } as const;
 
 /** Annotation keywords of the contracts, besides any `x-…` keyword a schema uses. */
-export const annotationKeywords = ["x-contract-role", "tsType"] as const;
+export const annotationKeywords = ["x-contract-role", "x-contract-envelope", "tsType"] as const;
 
 export interface CompiledSchema {
   id: string;

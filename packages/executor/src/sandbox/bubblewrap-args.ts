@@ -25,6 +25,13 @@ export const ISOLATION_ARGS: readonly string[] = [
 
 /** Where the proxy sockets appear inside an allowlist sandbox (its /tmp is its own, empty tmpfs). */
 export const SANDBOX_PROXY_DIR = "/tmp/.wsops-proxy";
+/**
+ * Where the bridge (its script and the node that runs it) appears inside an allowlist sandbox. Bound
+ * at a fixed place of the sandbox's own /tmp because their real paths may be hidden in there: an
+ * executor installed under /tmp sits under the sandbox's empty /tmp, one under a hidden path under an
+ * empty mount.
+ */
+export const SANDBOX_BRIDGE_DIR = "/tmp/.wsops-bridge";
 /** The loopback ports the bridge listens on inside the sandbox's own network namespace. */
 export const BRIDGE_PORTS = { http: 3128, socks: 1080 } as const;
 
@@ -43,15 +50,26 @@ export interface BubblewrapRun {
 export function bubblewrapArgs(run: BubblewrapRun): string[] {
   // The mounts come after --tmpfs /tmp so a workspace under /tmp stays visible.
   const args = [...ISOLATION_ARGS, ...run.mounts];
-  if (run.bridge) args.push("--ro-bind", run.bridge.socketDir, SANDBOX_PROXY_DIR);
+  if (run.bridge)
+    args.push(
+      "--ro-bind",
+      run.bridge.socketDir,
+      SANDBOX_PROXY_DIR,
+      "--ro-bind",
+      run.bridge.node,
+      `${SANDBOX_BRIDGE_DIR}/node`,
+      "--ro-bind",
+      run.bridge.script,
+      `${SANDBOX_BRIDGE_DIR}/bridge.mjs`,
+    );
   args.push("--chdir", run.cwd, "--clearenv");
   for (const [name, value] of Object.entries(run.env)) args.push("--setenv", name, value);
   // "--" so an argv[0] beginning with "-" is the command, not a bwrap option.
   args.push("--");
   if (run.bridge)
     args.push(
-      run.bridge.node,
-      run.bridge.script,
+      `${SANDBOX_BRIDGE_DIR}/node`,
+      `${SANDBOX_BRIDGE_DIR}/bridge.mjs`,
       `${SANDBOX_PROXY_DIR}/http.sock`,
       String(BRIDGE_PORTS.http),
       `${SANDBOX_PROXY_DIR}/socks.sock`,

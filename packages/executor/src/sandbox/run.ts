@@ -6,7 +6,7 @@ import { confineCwd } from "./confine-cwd.js";
 import { approverKeysDirs, defaultDeniedPaths, homesOf } from "./default-deny.js";
 import { scrubbedEnvironment } from "./environment.js";
 import { filesystemPlan, mountArgs } from "./filesystem-plan.js";
-import { BRIDGE_SCRIPT, type FilteringProxy, startFilteringProxy } from "./network/proxy.js";
+import type { FilteringProxy } from "./network/proxy.js";
 import { OutputCapture } from "./output-capture.js";
 import { resolveCommand } from "./resolve-command.js";
 import { selectBackend } from "./select-backend.js";
@@ -48,6 +48,7 @@ export async function runSandboxed(spec: RunSpec): Promise<RunResult> {
     maxOutputBytes: spec.maxOutputBytes,
     signal: spec.signal,
     onOutput: spec.onOutput,
+    stdin: spec.stdin,
   } satisfies Partial<SuperviseOptions>;
 
   if (choice.backend === "process") {
@@ -72,12 +73,16 @@ export async function runSandboxed(spec: RunSpec): Promise<RunResult> {
   const emptyFile = join(runtime, "empty");
   const socketDir = join(runtime, "proxy");
   let proxy: FilteringProxy | null = null;
+  // The proxy (SOCKS5 and HTTP servers, address parsing) is loaded only for an allowlist network.
+  let bridgeScript = "";
   try {
     try {
       await writeFile(emptyFile, "", { mode: 0o444 });
       if (spec.network === "allowlist") {
         await mkdir(socketDir, { mode: 0o700 });
-        proxy = await startFilteringProxy({ dir: socketDir, allowlist: spec.allowlist ?? [] });
+        const network = await import("./network/proxy.js");
+        bridgeScript = network.BRIDGE_SCRIPT;
+        proxy = await network.startFilteringProxy({ dir: socketDir, allowlist: spec.allowlist ?? [] });
       }
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
@@ -91,7 +96,7 @@ export async function runSandboxed(spec: RunSpec): Promise<RunResult> {
         mounts: mountArgs(plan.value, emptyFile),
         env: proxy ? { ...env, ...proxyEnvironment() } : env,
         command,
-        ...(proxy ? { bridge: { socketDir, node: process.execPath, script: BRIDGE_SCRIPT } } : {}),
+        ...(proxy ? { bridge: { socketDir, node: process.execPath, script: bridgeScript } } : {}),
       }),
       cwd: place.value.cwd,
     });

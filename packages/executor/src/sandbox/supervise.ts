@@ -24,6 +24,8 @@ export interface SuperviseOptions {
   maxOutputBytes: number;
   signal?: AbortSignal | undefined;
   onOutput?: ((stream: "stdout" | "stderr", chunk: Buffer) => void) | undefined;
+  /** Piped to the process's standard input; without it, stdin is /dev/null. */
+  stdin?: Readable | undefined;
 }
 
 export type StopReason = "timeout" | "cancel";
@@ -52,7 +54,7 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
       // Own process group (and session, without a controlling terminal), so -pid reaches grandchildren.
       detached: true,
       shell: false,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
       ...(options.argv0 === undefined ? {} : { argv0: options.argv0 }),
     });
   } catch (error) {
@@ -72,6 +74,7 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
   }
   const pgid = child.pid as number; // set once "spawn" has fired
   child.on("error", () => {}); // nothing after the start may throw from an unhandled "error"
+  const feeding = feed(options.stdin, child);
 
   let stoppedBy: StopReason | null = null;
   let stopping: Promise<void> | null = null;
@@ -87,6 +90,7 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
 
   const [exitCode, signal] = await exited;
   // The leader's exit decides the outcome; what follows is clean-up.
+  feeding.stop();
   clearTimeout(timer);
   options.signal?.removeEventListener("abort", onAbort);
   // Background jobs left in the group must not outlive the run.
@@ -95,6 +99,23 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
   await drainStreams(child);
 
   return { spawned: true, exitCode, signal, stoppedBy, stdout: stdout.finish(), stderr: stderr.finish() };
+}
+
+/**
+ * Pipes `input` into the child's stdin until the input ends or the child exits; a child that stops
+ * reading (EPIPE) ends the feeding, not the run.
+ */
+function feed(input: Readable | undefined, child: ChildProcess): { stop: () => void } {
+  const sink = child.stdin;
+  if (!input || !sink) return { stop: () => {} };
+  sink.on("error", () => {});
+  input.pipe(sink);
+  return {
+    stop: () => {
+      input.unpipe(sink);
+      sink.destroy();
+    },
+  };
 }
 
 /** null once the process has started, else why it could not (ENOENT, EACCES, …). */

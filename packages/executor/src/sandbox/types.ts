@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { SandboxReport } from "@workspace-ops/contracts";
 import type { PathRules } from "./filesystem-plan.js";
 
@@ -51,6 +52,8 @@ export interface RunSpec {
   signal?: AbortSignal;
   /** Live output, only the kept bytes (so a log written from it matches the digest). */
   onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
+  /** Piped to the command's standard input; without it the command reads end of file at once. */
+  stdin?: Readable;
   /** Test seam: the bwrap executable (default: the first of /usr/bin/bwrap, /usr/local/bin/bwrap). */
   bwrapPath?: string;
 }

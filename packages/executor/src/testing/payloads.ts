@@ -104,3 +104,16 @@ export const step = (name: string, argv: string[], extra: object = {}) => ({
   destructive: false,
   ...extra,
 });
+
+/** An agent runtime's file tool (Read, Write …) on absolute paths. */
+export function fileCall(name: string, access: "read" | "write", paths: string[]) {
+  return { ...toolCall(["x"]), tool: { kind: "file", name, access, paths } };
+}
+
+/** An agent runtime's web tool: a fetch of a URL or a search. */
+export function webCall(name: string, access: "fetch" | "search", what: string) {
+  return {
+    ...toolCall(["x"]),
+    tool: { kind: "web", name, access, [access === "fetch" ? "url" : "query"]: what },
+  };
+}

@@ -73,13 +73,19 @@ const ignore = loadIgnores.flatMap((pattern) => ["--ignore", pattern]);
 
 const hiddenOnly = loadIgnores.filter((p) => p !== "*_test.rego").flatMap((pattern) => ["--ignore", pattern]);
 
+/**
+ * opa test gives each test 5 s; a large table (tool_risk's takes about 0.6 s alone) can pass that on a
+ * loaded two-core machine. A safety net, never a speed assertion.
+ */
+const testTimeout = ["--timeout", "60s"];
+
 export async function runOpaTests(
   opa: string,
   policiesDir: string,
   threshold: number,
 ): Promise<OpaTestResult | AuthoringError> {
   // opa test needs the _test.rego files, so it ignores everything else build ignores.
-  const tests = await runOpa(opa, ["test", "--format", "json", ...hiddenOnly, policiesDir]);
+  const tests = await runOpa(opa, ["test", "--format", "json", ...testTimeout, ...hiddenOnly, policiesDir]);
   let results: {
     name: string;
     package?: string;
@@ -113,7 +119,7 @@ export async function runOpaTests(
   // With a failing test opa prints no coverage report: coverage is unknown, the rest still runs.
   let coverage: number | null = null;
   if (failed.length === 0) {
-    const cov = await runOpa(opa, ["test", "--coverage", ...hiddenOnly, policiesDir]);
+    const cov = await runOpa(opa, ["test", "--coverage", ...testTimeout, ...hiddenOnly, policiesDir]);
     try {
       coverage = (JSON.parse(cov.stdout) as { coverage: number }).coverage;
     } catch {

@@ -110,6 +110,8 @@ export function runOpa(opa: string, args: string[], input?: string): Promise<Opa
         stderr: Buffer.concat(err).toString("utf8"),
       }),
     );
+    // opa may exit (`opa version`) before it reads its input: EPIPE then ends nothing but the write.
+    child.stdin.on("error", () => {});
     child.stdin.end(input ?? "");
   });
 }

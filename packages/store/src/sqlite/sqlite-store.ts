@@ -28,6 +28,7 @@ import {
   type SessionRowIn,
   type StreamRowIn,
   sessionFromRow,
+  sessionListing,
   streamFromRow,
   streamListing,
 } from "../rows.js";
@@ -44,6 +45,7 @@ import type {
   Committed,
   Durability,
   LiveReservation,
+  SessionFilter,
   SessionInfo,
   Store,
   StoredRecord,
@@ -158,9 +160,6 @@ function statements(db: Database.Database) {
       "SELECT seq, at, type, data FROM records WHERE stream = ? AND seq > ? ORDER BY seq",
     ),
     stream: db.prepare<[string], StreamRowIn>(`SELECT ${STREAM_COLUMNS} FROM streams WHERE stream = ?`),
-    sessions: db.prepare<[number], SessionRowIn>(
-      "SELECT session_id, streams, created_at, updated_at FROM sessions ORDER BY updated_at DESC, session_id DESC LIMIT ?",
-    ),
     approval: db.prepare<[string], ApprovalRowIn>(
       `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE approval_request_id = ?`,
     ),
@@ -176,6 +175,9 @@ function statements(db: Database.Database) {
     ),
     release: db.prepare("DELETE FROM claims WHERE stream = ? AND host = ? AND pid = ?"),
     audit: db.prepare<[number, number], AuditRow>("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?"),
+    auditOfType: db.prepare<[number, string, number], AuditRow>(
+      "SELECT * FROM audit WHERE seq > ? AND type = ? ORDER BY seq LIMIT ?",
+    ),
     dataVersion: db.prepare<[], number>("PRAGMA data_version").pluck(),
   };
 }
@@ -303,8 +305,15 @@ class SqliteStore implements Store {
     });
   }
 
-  listSessions(options: { limit?: number } = {}): Promise<SessionInfo[]> {
-    return this.#run(() => this.#s.sessions.all(pageLimit(options.limit)).map(sessionFromRow));
+  listSessions(filter: SessionFilter = {}): Promise<SessionInfo[]> {
+    return this.#run(() => {
+      const { where, params, limit } = sessionListing(filter, () => "?");
+      const sql = `SELECT session_id, streams, created_at, updated_at FROM sessions ${where} ORDER BY updated_at DESC, session_id DESC LIMIT ?`;
+      return this.db
+        .prepare<unknown[], SessionRowIn>(sql)
+        .all(...params, limit)
+        .map(sessionFromRow);
+    });
   }
 
   approval(approvalRequestId: string): Promise<ApprovalInfo | null> {
@@ -359,10 +368,15 @@ class SqliteStore implements Store {
     return this.#run(() => this.#s.head.get() as AuditHead);
   }
 
-  readAudit(options: { afterSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
-    return this.#run(() =>
-      this.#s.audit.all(options.afterSeq ?? 0, pageLimit(options.limit, 1000)).map(auditFromRow),
-    );
+  readAudit(options: { afterSeq?: number; limit?: number; type?: string } = {}): Promise<AuditRecord[]> {
+    return this.#run(() => {
+      const limit = pageLimit(options.limit, 1000);
+      const rows =
+        options.type === undefined
+          ? this.#s.audit.all(options.afterSeq ?? 0, limit)
+          : this.#s.auditOfType.all(options.afterSeq ?? 0, options.type, limit);
+      return rows.map(auditFromRow);
+    });
   }
 
   verifyAudit(): Promise<AuditVerification> {

@@ -361,6 +361,25 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       await store.commit({ appends: [{ stream: "c3", records: ticks(1) }] });
       expect((await store.listSessions({ limit: 1 })).map((s) => s.sessionId)).toEqual(["sess-b"]);
     });
+
+    it("pages through sessions, most recently updated first, with a keyset cursor", async () => {
+      const store = await open();
+      for (const [i, sessionId] of ["s1", "s2", "s3", "s4", "s5"].entries()) {
+        await store.commit({
+          appends: [{ stream: `t${i}`, records: ticks(1), create: { kind: "tool_execution", sessionId } }],
+        });
+        await new Promise((resolve) => setTimeout(resolve, 3)); // distinct update times
+      }
+      const seen: string[][] = [];
+      for (let before: { updatedAt: string; sessionId: string } | undefined; ; ) {
+        const page = await store.listSessions({ limit: 2, ...(before ? { before } : {}) });
+        if (page.length === 0) break;
+        seen.push(page.map((s) => s.sessionId));
+        const last = page.at(-1) as { updatedAt: string; sessionId: string };
+        before = { updatedAt: last.updatedAt, sessionId: last.sessionId };
+      }
+      expect(seen).toEqual([["s5", "s4"], ["s3", "s2"], ["s1"]]);
+    });
   });
 
   describe(`${target.name} store: approvals`, () => {
@@ -716,6 +735,8 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       ]);
       expect(await store.auditHead()).toEqual({ seq: 3, hash: records[2]?.hash });
       expect(await store.readAudit({ afterSeq: 1, limit: 1 })).toEqual([records[1]]);
+      expect(await store.readAudit({ type: "z" })).toEqual([records[2]]);
+      expect(await store.readAudit({ type: "x", afterSeq: 1 })).toEqual([]);
       expect(await store.verifyAudit()).toEqual({ ok: true, records: 3, head: records[2]?.hash });
     });
 

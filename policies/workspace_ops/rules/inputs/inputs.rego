@@ -22,7 +22,9 @@ deny contains reason.make(rego.metadata.chain(), []) if clock.invalid_now
 
 # METADATA
 # title: Tool execution input
-# description: The tool_execution entrypoint needs a request with a shell argv or an MCP server.
+# description: >-
+#   The tool_execution entrypoint needs a request with a shell argv, an MCP server, file paths or
+#   a web URL or query.
 # custom:
 #   code: input_invalid
 #   message: "the tool_execution input needs %s"
@@ -60,7 +62,9 @@ _missing_tool_execution contains "request.context.actor" if {
 	not is_object(object.get(input, ["request", "context", "actor"], null))
 }
 
-_missing_tool_execution contains "request.tool of kind shell with argv, or of kind mcp with server" if not _tool_ok
+_missing_tool_execution contains _tool_kinds if not _tool_ok
+
+_tool_kinds := "request.tool of kind shell with argv, mcp with server, file with paths, or web with url or query"
 
 _missing_operation contains "operation" if not is_object(object.get(input, "operation", null))
 
@@ -86,6 +90,24 @@ _tool_ok if {
 _tool_ok if {
 	input.request.tool.kind == "mcp"
 	is_string(input.request.tool.server)
+}
+
+_tool_ok if {
+	input.request.tool.kind == "file"
+	input.request.tool.access in {"read", "write"}
+	count(input.request.tool.paths) > 0
+}
+
+_tool_ok if {
+	input.request.tool.kind == "web"
+	input.request.tool.access == "fetch"
+	is_string(input.request.tool.url)
+}
+
+_tool_ok if {
+	input.request.tool.kind == "web"
+	input.request.tool.access == "search"
+	is_string(input.request.tool.query)
 }
 
 _missing_model_call contains "request" if not is_object(object.get(input, "request", null))

@@ -13,7 +13,7 @@ import data.workspace_ops.testdata_test as td
 
 _reason(code, message) := {"code": code, "message": message, "policy": "workspace_ops.rules.inputs"}
 
-_tool_part := "request.tool of kind shell with argv, or of kind mcp with server"
+_tool_part := "request.tool of kind shell with argv, mcp with server, file with paths, or web with url or query"
 
 _cases := {
 	"complete tool execution input": {

@@ -1,0 +1,2 @@
+export { type ProxyOptions, runProxy, type UpstreamServer } from "./proxy.js";
+export { configuredServers, McpConfigError, readMcpConfig } from "./servers.js";

@@ -1,0 +1,83 @@
+// What the policy needs besides the request to decide an agent runtime's own file and web tools:
+// the machine (the workspace, the home, the executor's state, the paths bubblewrap hides — the same
+// list, so a Read decides what a `cat` under bubblewrap could see) and the target resolved (file
+// paths through symlinks, a URL parsed by the WHATWG parser).
+import { readlink, realpath } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import type { ToolExecutionRequest } from "@workspace-ops/contracts";
+import { approverKeysDirs, defaultDeniedPaths, homesOf } from "./sandbox/default-deny.js";
+import { stateRoot } from "./state-dir.js";
+
+type Env = Record<string, string | undefined>;
+
+export interface Machine {
+  workspaceRoot: string;
+  home: string;
+  protectedPaths: string[];
+  hiddenPaths: string[];
+}
+
+export interface Target {
+  paths?: { path: string; real: string }[];
+  url?: { scheme: string; host: string; port: number };
+}
+
+export async function machineOf(
+  workspaceRoot: string,
+  stateDir: string,
+  env: Env = process.env,
+): Promise<Machine> {
+  return {
+    workspaceRoot: await resolved(workspaceRoot),
+    home: homesOf(env)[0] ?? "/",
+    protectedPaths: [stateDir, await resolved(stateDir), stateRoot(env), ...approverKeysDirs(env)],
+    hiddenPaths: defaultDeniedPaths(env),
+  };
+}
+
+/** The target of a file or web tool; undefined for shell and MCP tools (or a URL that does not parse). */
+export async function targetOf(tool: ToolExecutionRequest["tool"]): Promise<Target | undefined> {
+  if (tool.kind === "file" && tool.paths)
+    return {
+      paths: await Promise.all(tool.paths.map(async (path) => ({ path, real: await resolved(path) }))),
+    };
+  if (tool.kind === "web" && tool.access === "fetch" && tool.url) {
+    const url = parseUrl(tool.url);
+    return url ? { url } : {};
+  }
+  return undefined;
+}
+
+const defaultPorts: Record<string, number> = { http: 80, https: 443 };
+
+function parseUrl(text: string): Target["url"] | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const scheme = url.protocol.replace(/:$/, "");
+  // The WHATWG parser lowercases the host and drops a default port; IPv6 keeps its brackets off.
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const port = url.port ? Number(url.port) : (defaultPorts[scheme] ?? 0);
+  return { scheme, host, port };
+}
+
+/**
+ * The real path of `path`: resolved through every symlink, also one that points at nothing yet (a
+ * Write through a dangling link creates its target), with the part that does not exist appended.
+ * A loop (or links nested deeper than 40) is given back unresolved.
+ */
+export async function resolved(path: string, depth = 0): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    if (depth > 40) return path;
+    const link = await readlink(path).catch(() => null);
+    if (link !== null) return resolved(resolve(dirname(path), link), depth + 1);
+    const parent = dirname(path);
+    if (parent === path) return path;
+    return join(await resolved(parent, depth), basename(path));
+  }
+}
