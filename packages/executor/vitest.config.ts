@@ -6,7 +6,12 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
-    // A test that forgets its own stateDir must not write into the real ~/.local/state.
-    env: { WSOPS_STATE_DIR: "", XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "wsops-test-state-")) },
+    // A test that forgets its own stateDir must not write into the real ~/.local/state,
+    // nor read or write keys in the real ~/.config/wsops/keys.
+    env: {
+      WSOPS_STATE_DIR: "",
+      XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "wsops-test-state-")),
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "wsops-test-config-")),
+    },
   },
 });

@@ -2,9 +2,11 @@
 import type { Analyzer } from "@workspace-ops/analysis";
 import type { ApprovalRequest, OperationLifecycleEvent, Principal } from "@workspace-ops/contracts";
 import type { PolicyError, PolicyRuntime } from "@workspace-ops/policy";
+import type { Redactor } from "@workspace-ops/redact";
 import type {
   ApprovalWrite,
   Batch,
+  Committed,
   Durability,
   NewAuditRecord,
   NewRecord,
@@ -21,8 +23,11 @@ export interface ExecutorContext {
   workspaceRoot: string;
   stateDir: string;
   mode: Mode;
+  /** Behind the write boundary: every commit is redacted (and signs the audit head) before it is stored. */
   store: Store;
   durability: Durability;
+  /** The write boundary's redactor, for what leaves without being stored (a parked call's result). */
+  redactor: Redactor;
   /** Loaded on first use; a bundle that cannot load is an `unavailable` outcome, not a crash. */
   policy: () => Promise<{ ok: true; runtime: PolicyRuntime } | { ok: false; error: PolicyError }>;
   /** The command analyzer (loads the shell parser on first use); a failed load is `unavailable` too. */
@@ -65,7 +70,8 @@ export class Phase {
   #audited: NewAuditRecord[] = [];
   #others: StreamAppend[] = [];
   #approvals: ApprovalWrite[] = [];
-  #events: OperationLifecycleEvent[] = [];
+  /** Events added since the last commit: the sinks get them once they are durable. */
+  #events = 0;
   #state: State | undefined;
   /** The "from" of the phase's first transition: the state the stream must still be in when it commits. */
   #expectState: State | undefined;
@@ -157,18 +163,32 @@ export class Phase {
   event(facts: Omit<EventFacts, "time">): OperationLifecycleEvent {
     const event = lifecycleEvent({ ...facts, time: this.ctx.now().toISOString() });
     this.record("event", event);
-    this.#events.push(event);
+    this.#events++;
     return event;
   }
 
-  /** Makes what was added durable in one commit, then tells the sinks; the phase can then be reused. */
-  async commit(): Promise<void> {
-    const batch = this.#take();
+  /**
+   * Makes what was added durable in one commit, then tells the sinks — the events as stored, redacted —
+   * and returns what was written (redacted); the phase can then be reused.
+   */
+  async commit(): Promise<Committed> {
     const events = this.#events;
-    this.#events = [];
-    await this.ctx.store.commit(batch);
-    for (const event of events) for (const sink of this.ctx.sinks) await sink(event);
+    this.#events = 0;
+    const committed = await this.ctx.store.commit(this.#take());
+    if (events > 0)
+      for (const event of this.recorded(committed, "event"))
+        for (const sink of this.ctx.sinks) await sink(event as OperationLifecycleEvent);
+    return committed;
   }
+
+  /** The data of the records of `type` this phase's stream got in `committed`, as stored. */
+  recorded(committed: Committed, type: string): unknown[] {
+    const own = this.#ownIndex === null ? [] : (committed.appends[this.#ownIndex] ?? []);
+    return own.filter((record) => record.type === type).map((record) => record.data);
+  }
+
+  /** Where the stream's own append is in the last batch taken (null: it had none). */
+  #ownIndex: number | null = null;
 
   #take(): Batch {
     const own: StreamAppend[] = [];
@@ -185,6 +205,7 @@ export class Phase {
       });
       this.#creation = undefined;
     }
+    this.#ownIndex = own.length > 0 ? 0 : null;
     const batch: Batch = {
       appends: [...own, ...this.#others],
       approvals: this.#approvals,

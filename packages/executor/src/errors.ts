@@ -8,6 +8,11 @@ export interface ExecutorError {
     | "illegal_transition"
     | "approval_not_pending"
     | "approval_refused"
+    | "approval_unsigned"
+    | "approval_bad_signature"
+    | "approver_not_listed"
+    | "request_changed"
+    | "request_redacted"
     | "not_approved"
     | "already_claimed"
     | "not_running";

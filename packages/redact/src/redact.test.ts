@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { defaultRules, type RedactionRule, redact, redactorVersion, redactText } from "./index.js";
+import {
+  createRedactor,
+  defaultRules,
+  type RedactionRule,
+  redact,
+  redactorVersion,
+  redactText,
+} from "./index.js";
 
 const now = () => new Date("2026-11-21T12:30:00Z");
 const at = { redactedAt: "2026-11-21T12:30:00.000Z", redactorVersion: "0.1.0" };
@@ -344,5 +351,22 @@ describe("adversarial input", () => {
   it("a 1 MiB string inside a value completes", () => {
     const { value } = redact({ log: fill("token=a ") });
     expect(value.log.startsWith("token=[REDACTED:generic-secret] ")).toBe(true);
+  });
+});
+
+describe("createRedactor", () => {
+  it("compiles the rules once and counts each call afresh, as redact does", () => {
+    const redactor = createRedactor({ now });
+    const document = { token: ghp, note: `key ${awsKeyId}` };
+    const first = redactor.redact(document);
+    expect(first).toEqual(redact(document, { now }));
+    expect(redactor.redact(document).report).toEqual(first.report);
+    expect(redactor.redactText(`id ${awsKeyId}`)).toEqual(redactText(`id ${awsKeyId}`, { now }));
+    expect(() => redactor.redactText(1 as unknown as string)).toThrow(
+      "redactText expects a string, got number",
+    );
+    expect(() => createRedactor({ rules: [{ id: "bad id", description: "x", pattern: /x/ }] })).toThrow(
+      'redaction rule id "bad id" is not an Identifier',
+    );
   });
 });

@@ -221,6 +221,35 @@ function clock(options: RedactOptions): () => Date {
   return options.now ?? (() => new Date());
 }
 
+/** Rules compiled once, for redacting many values (the executor's write boundary redacts every record). */
+export interface Redactor {
+  /** As `redact`, with the redactor's rules and clock. */
+  redact<T>(value: T): { value: T; report: RedactionReport };
+  /** As `redactText`, with the redactor's rules and clock. */
+  redactText(text: string): { text: string; report: RedactionReport };
+}
+
+/** Compiles the rules (throwing as `redact` does for bad ones) into a Redactor; each call counts afresh. */
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  const compiled = compile(options.rules ?? defaultRules);
+  const now = clock(options);
+  const pass = (): Pass => ({ ...compiled, counts: new Map() });
+  return {
+    redact<T>(value: T) {
+      const redactedAt = now();
+      const current = pass();
+      const result = walk(value, current) as T;
+      return { value: result, report: report(current, redactedAt) };
+    },
+    redactText(text: string) {
+      if (typeof text !== "string") throw new TypeError(`redactText expects a string, got ${typeof text}`);
+      const redactedAt = now();
+      const current = pass();
+      return { text: redactString(text, current), report: report(current, redactedAt) };
+    },
+  };
+}
+
 /**
  * Redacts a JSON-like value: strings are matched against every rule's `pattern`, and the whole value
  * of an object key matching a rule's `keys` is replaced by `[REDACTED:<rule id>]` (unless it is null,
@@ -229,10 +258,7 @@ function clock(options: RedactOptions): () => Date {
  * Object keys themselves are not rewritten.
  */
 export function redact<T>(value: T, options: RedactOptions = {}): { value: T; report: RedactionReport } {
-  const redactedAt = clock(options)();
-  const pass = compile(options.rules ?? defaultRules);
-  const result = walk(value, pass) as T;
-  return { value: result, report: report(pass, redactedAt) };
+  return createRedactor(options).redact(value);
 }
 
 /** Redacts free text with every rule's `pattern` (rules with only `keys` do not apply to text). */
@@ -241,7 +267,5 @@ export function redactText(
   options: RedactOptions = {},
 ): { text: string; report: RedactionReport } {
   if (typeof text !== "string") throw new TypeError(`redactText expects a string, got ${typeof text}`);
-  const redactedAt = clock(options)();
-  const pass = compile(options.rules ?? defaultRules);
-  return { text: redactString(text, pass), report: report(pass, redactedAt) };
+  return createRedactor(options).redactText(text);
 }
