@@ -136,8 +136,8 @@ export function submit(at: Place, operationType: string, artifact: object, netns
     throw new Error(`submit ${operationType} failed (exit ${ran.code}): ${ran.stdout}${ran.stderr}`);
 }
 
-/** The workspace's profile: bubblewrap, the given sandbox settings, PATH and HOME passed. */
-export function useProfile(at: Place, sandbox: object, netns?: string): void {
+/** The workspace's profile: bubblewrap, the given sandbox settings, PATH and HOME passed (and `extra` fields). */
+export function useProfile(at: Place, sandbox: object, netns?: string, extra: object = {}): void {
   submit(
     at,
     "agent_machine.profile.create",
@@ -150,6 +150,7 @@ export function useProfile(at: Place, sandbox: object, netns?: string): void {
       sandbox: { network: "none", filesystem: "workspace-write", ...sandbox },
       envAllowlist: ["PATH", "HOME"],
       defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
+      ...extra,
     },
     netns,
   );

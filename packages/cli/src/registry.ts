@@ -54,6 +54,13 @@ export const commands: Record<string, CommandEntry> = {
   deny: { summary: "deny a pending approval request", load: executorCommand("deny") },
   resume: { summary: "run an approved call that nobody was waiting for", load: executorCommand("resume") },
   cancel: { summary: "cancel a running or pending call or operation", load: executorCommand("cancel") },
+  keys: {
+    summary: "keys create | list: approvers' signing keys and the audit key that signs the audit head",
+    load: async () => {
+      const m = await import("./commands/keys.js");
+      return { run: m.keysCommand, usage: m.keysUsage };
+    },
+  },
   audit: {
     summary: "audit verify | export: check the hash-chained audit log, or export a copy that verifies",
     load: async () => {
