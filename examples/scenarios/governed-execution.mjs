@@ -1,10 +1,11 @@
 // Scenario 3: the reference executor in governed mode, in a temporary workspace: an allowed read-only
-// command, a denied destructive one, a prod step that needs approval (refused to its requester,
-// approved by another principal, then resumed), a timeout, and the audit log verified.
+// command, a denied destructive one, a prod step that needs approval (refused to its requester and to
+// an unsigned claim of being alice, approved with alice's signing key, then resumed), a timeout, and
+// the audit log verified against the audit key that signed its head.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Executor } from "@workspace-ops/executor";
+import { createApproverKey, createAuditKey, Executor, loadApproverKey } from "@workspace-ops/executor";
 
 const traceparent = "00-5b8aa5a2d2c872e8321cf37308d69df2-051581bf3cb55c13-01";
 const agent = { type: "agent", id: "agent-coder-1" };
@@ -84,11 +85,18 @@ export async function executorScenario() {
   // The state lives outside the workspace (by default under ~/.local/state/wsops); the demo keeps it in
   // a temporary directory of its own so it leaves nothing in your home.
   const stateDir = mkdtempSync(join(tmpdir(), "wsops-demo-state-"));
+  // Keys as `wsops keys create` makes them (alice's signing key; the audit key that signs every commit's
+  // audit head), in a temporary config directory instead of ~/.config/wsops/keys.
+  const keyEnv = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "wsops-demo-keys-")) };
+  await createApproverKey(alice, keyEnv);
+  const aliceKey = await loadApproverKey(alice, undefined, keyEnv);
+  const auditKey = await createAuditKey(join(stateDir, "state.db"), keyEnv);
   const executor = await Executor.open({
     workspaceRoot,
     stateDir,
     mode: "governed",
     sandbox: { backend: "auto" },
+    auditKey: auditKey.privateKeyPath,
   });
   const rows = [];
   const problems = [];
@@ -125,6 +133,8 @@ export async function executorScenario() {
       allowedOperationTypes: ["agent_machine.execution.start"],
       sandbox: { network: "none", filesystem: "workspace-write", backend: "auto" },
       envAllowlist: ["PATH", "HOME"],
+      // Only alice approves, and only with her key.
+      approvers: [{ principal: alice, publicKey: aliceKey.publicKey }],
       defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
     };
     const created = await executor.submit(operation("agent_machine.profile.create", profile));
@@ -155,8 +165,20 @@ export async function executorScenario() {
         "refused",
         self.ok ? "" : self.reasons?.map((r) => r.code).join(", "),
       );
-      const approved = await executor.approve(deploy.approvalRequestId, alice);
-      expect("  approved by user:alice", approved.ok ? "approved" : "refused", "approved", "");
+      const claimed = await executor.approve(deploy.approvalRequestId, alice);
+      expect(
+        "  --by user:alice, no key",
+        claimed.ok ? "approved" : "refused",
+        "refused",
+        claimed.ok ? "" : claimed.error.code,
+      );
+      const approved = await executor.approve(deploy.approvalRequestId, alice, { key: aliceKey });
+      expect(
+        "  signed by user:alice",
+        approved.ok ? "approved" : "refused",
+        "approved",
+        approved.ok ? `signed: ${approved.signed}, ${approved.resolution.signature?.publicKey.slice(0, 24)}…` : "",
+      );
       const resumed = await executor.resume(deploy.operationId);
       expect(
         "  resumed",
@@ -175,7 +197,7 @@ export async function executorScenario() {
       "timed_out",
       "process group ended",
     );
-    verdict = await executor.context.store.verifyAudit();
+    verdict = await executor.context.store.verifyAudit({ headKeys: [auditKey.publicKey] });
   } finally {
     await executor.close();
   }
@@ -183,7 +205,9 @@ export async function executorScenario() {
     "audit verify",
     verdict?.ok ? "intact" : "broken",
     "intact",
-    verdict?.ok ? `${verdict.records} hash-chained records` : verdict?.firstBad.message,
+    verdict?.ok
+      ? `${verdict.records} hash-chained records, head signed with the audit key (${verdict.signature?.verified ? "verified" : "not verified"})`
+      : verdict?.firstBad.message,
   );
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [what, got, detail] of rows)
