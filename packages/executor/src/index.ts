@@ -29,3 +29,4 @@ export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
 export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
 export { describeStore, openStore, type StoreSelection } from "./store-url.js";
 export type { ToolCallOutcome } from "./tool-call.js";
+export { behindWriteBoundary, type WriteBoundary } from "./write-boundary.js";

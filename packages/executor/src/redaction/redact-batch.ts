@@ -50,6 +50,16 @@ function redactRecord(
 const entries = (found: readonly Found[]) => found.map(({ type, report }) => ({ type, rules: report.rules }));
 
 export function redactBatch(batch: Batch, redactor: Redactor): Batch {
+  // A record's audit copy is usually the very same value (Phase.record): redact it once.
+  const done = new Map<unknown, { value: unknown; report: RedactionReport }>();
+  const redactOnce = (type: string, data: unknown) => {
+    if (typeof data !== "object" || data === null) return redactRecord(type, data, redactor);
+    const known = done.get(data);
+    if (known) return known;
+    const fresh = redactRecord(type, data, redactor);
+    done.set(data, fresh);
+    return fresh;
+  };
   const inRecords = new Map<string, Found[]>();
   const inAudit = new Map<string, Found[]>();
   const note = (into: Map<string, Found[]>, key: string, type: string, report: RedactionReport) => {
@@ -58,13 +68,13 @@ export function redactBatch(batch: Batch, redactor: Redactor): Batch {
   const appends: StreamAppend[] = (batch.appends ?? []).map((append) => ({
     ...append,
     records: append.records.map(({ type, data }) => {
-      const { value, report } = redactRecord(type, data, redactor);
+      const { value, report } = redactOnce(type, data);
       note(inRecords, append.stream, type, report);
       return { type, data: value };
     }),
   }));
   const audit: NewAuditRecord[] = (batch.audit ?? []).map(({ type, subject, data }) => {
-    const { value, report } = redactRecord(type, data, redactor);
+    const { value, report } = redactOnce(type, data);
     note(inAudit, subject, type, report);
     return { type, subject, data: value };
   });
