@@ -177,7 +177,9 @@ export async function executorScenario() {
         "  signed by user:alice",
         approved.ok ? "approved" : "refused",
         "approved",
-        approved.ok ? `signed: ${approved.signed}, ${approved.resolution.signature?.publicKey.slice(0, 24)}…` : "",
+        approved.ok
+          ? `signed: ${approved.signed}, ${approved.resolution.signature?.publicKey.slice(0, 24)}…`
+          : "",
       );
       const resumed = await executor.resume(deploy.operationId);
       expect(

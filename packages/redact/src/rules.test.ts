@@ -145,7 +145,10 @@ const negatives: [string, string][] = [
   ["generic-secret", "password_policy=strict max_tokens=4096 tokens=12 tokenizer=bpe"],
   ["generic-secret", "mysql --password-file /run/secrets/db; Error: token expired; password:"],
   ["generic-secret", '{"token": 42, "password": null, "secret": true, "apiKey": ""}'],
-  ["generic-secret", "cat: /home/me/.aws/credentials: No such file or directory; ls: ./password: Permission denied"],
+  [
+    "generic-secret",
+    "cat: /home/me/.aws/credentials: No such file or directory; ls: ./password: Permission denied",
+  ],
 ];
 
 describe("default rules", () => {
