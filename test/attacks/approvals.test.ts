@@ -4,20 +4,19 @@
 // database, with its own shell), forge a resolution in the database while the call waits, and read
 // alice's key from a command. Every attempt is refused with its own code and recorded; nothing runs.
 import { execFileSync, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ToolExecutionResult } from "@workspace-ops/contracts";
 import { bubblewrapAvailable, requestDigest } from "@workspace-ops/executor";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  ATTACKER,
   execJson,
   grant,
   type Place,
   place,
   removePlaces,
   repoRoot,
+  requestFile,
   script,
   useProfile,
   wsops,
@@ -149,29 +148,11 @@ describe("attack: forge an approval", () => {
 
   it("by writing a resolution into the database while the call waits: the waiting exec ends it denied", async () => {
     const { at, db } = setUp();
-    const id = `texec-${randomUUID()}`;
-    const request = join(at.home, "request.json");
-    writeFileSync(
-      request,
-      JSON.stringify({
-        kind: "ToolExecutionRequest",
-        apiVersion: "workspace-ops.dev/v1",
-        toolExecutionId: id,
-        requestedAt: new Date().toISOString(),
-        context: {
-          organizationId: "local",
-          workspaceId: "app",
-          sessionId: "s",
-          agentRunId: "r",
-          agentRunStepId: id,
-          actor: { type: ATTACKER.split(":")[0], id: ATTACKER.split(":")[1] },
-          surface: "cli",
-          cwd: ".",
-        },
-        tool: { kind: "shell", name: "rm", argv: ["rm", "precious.txt"] },
-        correlation: { traceparent: `00-${randomUUID().replaceAll("-", "")}-${"1".repeat(16)}-01` },
-      }),
-    );
+    const { id, file: request } = requestFile(at, {
+      kind: "shell",
+      name: "rm",
+      argv: ["rm", "precious.txt"],
+    });
     const waiter = spawn(
       process.execPath,
       [

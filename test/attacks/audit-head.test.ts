@@ -89,6 +89,21 @@ const decisions = (at: Place) =>
     .filter((r) => r.type === "decision")
     .map((r) => r.data.decision);
 
+/** The agent runs the rewriting script as a granted command under the process backend. */
+const rewrite = (at: Place, db: string, ...how: string[]) =>
+  wsops(at, [
+    "exec",
+    "--sandbox",
+    "process",
+    "--actor",
+    "agent:attacker",
+    "--",
+    "node",
+    "rewrite.mjs",
+    db,
+    ...how,
+  ]);
+
 /** wsops as someone who has no audit key: the same HOME, an empty config directory. */
 const withoutKeys = (at: Place): Place => ({
   ...at,
@@ -98,19 +113,7 @@ const withoutKeys = (at: Place): Place => ({
 describe("attack: rewrite the audit log and its head together", () => {
   it("from a command under the process backend: the next commit refuses to sign over it, and verify names it", () => {
     const { at, key, db } = setUp();
-    const ran = wsops(at, [
-      "exec",
-      "--json",
-      "--sandbox",
-      "process",
-      "--actor",
-      "agent:attacker",
-      "--",
-      "node",
-      "rewrite.mjs",
-      db,
-      "plain",
-    ]);
+    const ran = rewrite(at, db, "plain");
     // The rewrite happened (the command ran), but its result cannot be chained onto a forged head.
     expect({ code: ran.code, stderr: ran.stderr }).toEqual({
       code: 69,
@@ -137,18 +140,7 @@ describe("attack: rewrite the audit log and its head together", () => {
 
   it("and re-sign the head with a key of its own: the signature names the wrong key", () => {
     const { at, key, db } = setUp();
-    const ran = wsops(at, [
-      "exec",
-      "--sandbox",
-      "process",
-      "--actor",
-      "agent:attacker",
-      "--",
-      "node",
-      "rewrite.mjs",
-      db,
-      "own",
-    ]);
+    const ran = rewrite(at, db, "own");
     expect(ran.code).toBe(69);
     const verify = wsops(at, ["audit", "verify", "--json"]);
     expect({ code: verify.code, firstBad: JSON.parse(verify.stdout).firstBad }).toEqual({
@@ -168,19 +160,7 @@ describe("attack: rewrite the audit log and its head together", () => {
 
   it("holding the audit private key (readable under the process backend): undetected — documented", () => {
     const { at, key, db } = setUp();
-    const ran = wsops(at, [
-      "exec",
-      "--sandbox",
-      "process",
-      "--actor",
-      "agent:attacker",
-      "--",
-      "node",
-      "rewrite.mjs",
-      db,
-      "stolen",
-      key.privateKeyPath,
-    ]);
+    const ran = rewrite(at, db, "stolen", key.privateKeyPath);
     expect(ran.code).toBe(0);
     expect(wsops(at, ["audit", "verify"]).code).toBe(0);
     expect(decisions(at).slice(0, 4)).toEqual(["allow", "allow", "allow", "allow"]);

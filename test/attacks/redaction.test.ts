@@ -17,6 +17,7 @@ import {
   type Place,
   place,
   removePlaces,
+  requestFile,
   useProfile,
   wsops,
 } from "./support.js";
@@ -193,38 +194,16 @@ describe("attack: print planted tokens into the records", () => {
 
   it("sends planted secrets as MCP arguments: the stored request carries markers only", () => {
     const at = place();
-    const id = `texec-${randomUUID()}`;
-    const file = join(at.home, "mcp.json");
-    writeFileSync(
-      file,
-      JSON.stringify({
-        kind: "ToolExecutionRequest",
-        apiVersion: "workspace-ops.dev/v1",
-        toolExecutionId: id,
-        requestedAt: new Date().toISOString(),
-        context: {
-          organizationId: "local",
-          workspaceId: "app",
-          sessionId: "s",
-          agentRunId: "r",
-          agentRunStepId: id,
-          actor: { type: "agent", id: "attacker" },
-          surface: "ide",
-          cwd: ".",
-        },
-        tool: {
-          kind: "mcp",
-          name: "create_issue",
-          server: "github",
-          sanitizedArgs: {
-            api_key: PLANTED.openai,
-            body: `curl -H "Authorization: Bearer ${PLANTED.jwt}" with ${PLANTED.aws}`,
-            nested: { token: PLANTED.github },
-          },
-        },
-        correlation: { traceparent: `00-${randomUUID().replaceAll("-", "")}-${"2".repeat(16)}-01` },
-      }),
-    );
+    const { id, file } = requestFile(at, {
+      kind: "mcp",
+      name: "create_issue",
+      server: "github",
+      sanitizedArgs: {
+        api_key: PLANTED.openai,
+        body: `curl -H "Authorization: Bearer ${PLANTED.jwt}" with ${PLANTED.aws}`,
+        nested: { token: PLANTED.github },
+      },
+    });
     const ran = wsops(at, ["exec", "--json", "--no-wait", "--request", file]);
     expect(JSON.parse(ran.stdout).toolExecutionId).toBe(id);
     const request = JSON.parse(wsops(at, ["logs", id, "--json"]).stdout.split("\n")[0] as string);

@@ -90,6 +90,35 @@ export function execJson(
   }
 }
 
+/** A ToolExecutionRequest file the attacker sends (`wsops exec --request FILE`), with a known id. */
+export function requestFile(at: Place, tool: object): { id: string; file: string } {
+  const id = `texec-${randomUUID()}`;
+  const file = join(at.home, `request-${id}.json`);
+  const [type, actor] = ATTACKER.split(":");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      kind: "ToolExecutionRequest",
+      apiVersion: "workspace-ops.dev/v1",
+      toolExecutionId: id,
+      requestedAt: new Date().toISOString(),
+      context: {
+        organizationId: "local",
+        workspaceId: "app",
+        sessionId: "s",
+        agentRunId: "r",
+        agentRunStepId: id,
+        actor: { type, id: actor },
+        surface: "cli",
+        cwd: ".",
+      },
+      tool,
+      correlation: { traceparent: `00-${randomUUID().replaceAll("-", "")}-${"1".repeat(16)}-01` },
+    }),
+  );
+  return { id, file };
+}
+
 const now = () => new Date();
 const later = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
 

@@ -47,6 +47,25 @@ async function parked(executor: Executor, argv = ["rm", "notes.txt"]) {
   return pending;
 }
 
+/** alice's approval of a parked call, as her own machine would make it: for the digest the approval names. */
+async function approvalOf(
+  executor: Executor,
+  pending: { toolExecutionId: string; approvalRequestId: string },
+): Promise<ApprovalResolution> {
+  const approval = (await executor.records(pending.toolExecutionId)).find(
+    (r) => r.type === "approval_request",
+  )?.data as { requestDigest: string };
+  return {
+    kind: "ApprovalResolution",
+    apiVersion: "workspace-ops.dev/v1",
+    approvalRequestId: pending.approvalRequestId,
+    resolution: "approved",
+    resolvedBy: alice,
+    resolvedAt: T0,
+    requestDigest: approval.requestDigest,
+  };
+}
+
 const resultOf = (outcome: unknown) => (outcome as { result: ToolExecutionResult }).result;
 
 /** SQL through the sqlite3 shell: what anyone who can write the state directory can do. */
@@ -135,20 +154,8 @@ describe("signed approvals, where the profile names approvers", () => {
   it("refuses a signature that does not verify, and one made for another request", async () => {
     const key = await keysFor(alice);
     const { executor } = await open([{ principal: alice, publicKey: key(alice).publicKey }]);
-    const pending = await parked(executor);
-    const approval = (await executor.records(pending.toolExecutionId)).find(
-      (r) => r.type === "approval_request",
-    )?.data as { requestDigest: string };
     // Signed elsewhere (on the approver's own machine, say), then submitted.
-    const base: ApprovalResolution = {
-      kind: "ApprovalResolution",
-      apiVersion: "workspace-ops.dev/v1",
-      approvalRequestId: pending.approvalRequestId,
-      resolution: "approved",
-      resolvedBy: alice,
-      resolvedAt: T0,
-      requestDigest: approval.requestDigest,
-    };
+    const base = await approvalOf(executor, await parked(executor));
     const altered = { ...signResolution(base, key(alice)), resolvedAt: "2026-11-21T12:00:01Z" };
     const elsewhere = signResolution({ ...base, requestDigest: `sha256:${"1".repeat(64)}` }, key(alice));
     const verdicts = [await executor.resolve(altered), await executor.resolve(elsewhere)].map((r) =>
@@ -250,22 +257,7 @@ describe("approvals where the profile names no approvers", () => {
   it("still refuse a signature that does not verify", async () => {
     const key = await keysFor(alice);
     const { executor } = await open(null);
-    const pending = await parked(executor);
-    const approval = (await executor.records(pending.toolExecutionId)).find(
-      (r) => r.type === "approval_request",
-    )?.data as { requestDigest: string };
-    const signed = signResolution(
-      {
-        kind: "ApprovalResolution",
-        apiVersion: "workspace-ops.dev/v1",
-        approvalRequestId: pending.approvalRequestId,
-        resolution: "approved",
-        resolvedBy: alice,
-        resolvedAt: T0,
-        requestDigest: approval.requestDigest,
-      },
-      key(alice),
-    );
+    const signed = signResolution(await approvalOf(executor, await parked(executor)), key(alice));
     expect(await executor.resolve({ ...signed, resolvedBy: bob })).toMatchObject({
       ok: false,
       error: { code: "approval_bad_signature" },

@@ -813,10 +813,9 @@ export function describeStoreConformance(target: ConformanceTarget): void {
         publicKey: attacker.publicKey,
         value: signMessage(auditHeadMessage(rewrite.head), attacker.privateKey),
       };
-      await target.tamper(
-        store,
-        `UPDATE audit_head SET signature = '${JSON.stringify(forged)}' WHERE id = 1`,
-      );
+      const setSignature = (signature: object) =>
+        target.tamper(store, `UPDATE audit_head SET signature = '${JSON.stringify(signature)}' WHERE id = 1`);
+      await setSignature(forged);
       expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toMatchObject({
         ok: false,
         firstBad: {
@@ -825,10 +824,7 @@ export function describeStoreConformance(target: ConformanceTarget): void {
         },
       });
       // Keeping the real key's name on the forged signature does not verify.
-      await target.tamper(
-        store,
-        `UPDATE audit_head SET signature = '${JSON.stringify({ ...forged, publicKey: key.publicKey })}' WHERE id = 1`,
-      );
+      await setSignature({ ...forged, publicKey: key.publicKey });
       expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toMatchObject({
         ok: false,
         firstBad: {
