@@ -10,6 +10,7 @@ import type { ToolExecutionResult } from "@workspace-ops/contracts";
 import { bubblewrapAvailable, requestDigest } from "@workspace-ops/executor";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  auditRecords,
   execJson,
   grant,
   type Place,
@@ -62,13 +63,9 @@ function setUp(backend: "bubblewrap" | "process" = "bubblewrap") {
 const status = (at: Place, id: string) => JSON.parse(wsops(at, ["status", id, "--json"]).stdout);
 const sqlite = (db: string, sql: string) => execFileSync("sqlite3", [db, sql], { encoding: "utf8" });
 const refusalsIn = (at: Place) =>
-  wsops(at, ["audit", "export"])
-    .stdout.trimEnd()
-    .split("\n")
-    .slice(1)
-    .map((line) => JSON.parse(line))
+  auditRecords(at)
     .filter((r) => r.type === "approval_refused")
-    .map((r) => r.data.reasons[0].code);
+    .map((r) => (r.data as { reasons: { code: string }[] }).reasons[0]?.code);
 
 describe("attack: forge an approval", () => {
   it("with --by user:alice and no key, or with another principal's key: refused, recorded, nothing runs", () => {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { bubblewrapAvailable } from "@workspace-ops/executor";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  auditRecords,
   execJson,
   grant,
   type Place,
@@ -81,13 +82,9 @@ function setUp(backend: "process" | "bubblewrap" = "process") {
 }
 
 const decisions = (at: Place) =>
-  wsops(at, ["audit", "export"])
-    .stdout.trimEnd()
-    .split("\n")
-    .slice(1)
-    .map((line) => JSON.parse(line))
+  auditRecords(at)
     .filter((r) => r.type === "decision")
-    .map((r) => r.data.decision);
+    .map((r) => (r.data as { decision: string }).decision);
 
 /** The agent runs the rewriting script as a granted command under the process backend. */
 const rewrite = (at: Place, db: string, ...how: string[]) =>

@@ -15,6 +15,7 @@ import {
 import { join } from "node:path";
 import type { ToolExecutionResult } from "@workspace-ops/contracts";
 import { defaultStateDir } from "@workspace-ops/executor";
+import type { AuditRecord } from "@workspace-ops/store";
 
 export const repoRoot = new URL("../../", import.meta.url).pathname;
 const bin = join(repoRoot, "packages/cli/bin/wsops.js");
@@ -228,6 +229,14 @@ export function snapshot(dir: string): Map<string, string> {
 /** Whether `text` occurs in any file under `dir`. */
 export const foundUnder = (dir: string, text: string): string[] =>
   [...snapshot(dir)].filter(([, bytes]) => bytes.includes(text)).map(([path]) => path);
+
+/** The audit records of the workspace's store, as `wsops audit export` writes them (header dropped). */
+export const auditRecords = (at: Place): AuditRecord[] =>
+  wsops(at, ["audit", "export"])
+    .stdout.trimEnd()
+    .split("\n")
+    .slice(1)
+    .map((line) => JSON.parse(line));
 
 /** Root can make network namespaces and mount namespaces; the CI runs as root. */
 export const isRoot = process.getuid?.() === 0;
