@@ -25,7 +25,7 @@ export {
   listKeys,
   loadApproverKey,
 } from "./signing/key-names.js";
-export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
+export { defaultStateDir, ensureStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
 export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
 export { describeStore, openStore, type StoreSelection } from "./store-url.js";
 export type { ToolCallOutcome } from "./tool-call.js";

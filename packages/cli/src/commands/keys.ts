@@ -1,6 +1,12 @@
 // keys create | list: the Ed25519 keys approvers sign resolutions with, and the audit keys that sign
 // a store's audit head. Keys live in ${XDG_CONFIG_HOME:-~/.config}/wsops/keys, never in a workspace.
-import { createApproverKey, createAuditKey, listKeys, openStore } from "@workspace-ops/executor";
+import {
+  createApproverKey,
+  createAuditKey,
+  ensureStateDir,
+  listKeys,
+  openStore,
+} from "@workspace-ops/executor";
 import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
@@ -66,7 +72,10 @@ export async function keysCommand(argv: string[], io: Io): Promise<number> {
     return ExitCode.ok;
   }
   // The audit key is named after the store, as the executor that signs with it will open it.
-  const store = await openStore(storeSelectionOf(values));
+  const selection = storeSelectionOf(values);
+  // The first command of a workspace may be this one: its state directory is made 0700, as an executor makes it.
+  await ensureStateDir(selection.stateDir);
+  const store = await openStore(selection);
   const location = store.location;
   await store.close();
   const made = await createAuditKey(location);
