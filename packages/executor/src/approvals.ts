@@ -326,13 +326,17 @@ export async function resume(
   ) {
     return expire(ctx, id);
   }
+  if (original !== undefined && "operation" in original !== Boolean(stored.operation))
+    return {
+      kind: "rejected",
+      error: executorError(
+        "request_invalid",
+        `${id} is ${stored.operation ? "an operation" : "a tool call"}: resubmit it as ${stored.operation ? "a WorkspaceOperationContract" : "a ToolExecutionRequest"}`,
+      ),
+    };
   return stored.operation
-    ? (await operations()).resumeOperation(
-        ctx,
-        id,
-        original && "operation" in original ? original : undefined,
-      )
-    : resumeToolCall(ctx, id, original && "request" in original ? original : undefined);
+    ? (await operations()).resumeOperation(ctx, id, original as { operation: WorkspaceOperationContract })
+    : resumeToolCall(ctx, id, original as { request: ToolExecutionRequest } | undefined);
 }
 
 /**

@@ -306,6 +306,26 @@ describe("a request that was redacted when it was stored", () => {
     await executor.close();
   });
 
+  it("refuses a resubmission of another kind or id, and runs nothing", async () => {
+    const { executor, workspaceRoot } = await open(null);
+    const pending = await parked(executor);
+    await executor.approve(pending.approvalRequestId, alice);
+    const refused = [
+      await executor.resume(pending.toolExecutionId, {
+        request: operation("agent_machine.profile.create", profile()),
+      }),
+      await executor.resume(pending.toolExecutionId, { request: toolCall(["rm", "notes.txt"]) }),
+      await executor.resume(pending.toolExecutionId, { request: { kind: "ToolExecutionRequest" } }),
+    ].map((r) => ("error" in r ? [r.error.code, r.error.message] : r.kind));
+    expect(refused).toEqual([
+      ["request_invalid", `${pending.toolExecutionId} is a tool call: resubmit it as a ToolExecutionRequest`],
+      ["request_invalid", `the request resubmitted is not tool execution ${pending.toolExecutionId}`],
+      ["request_invalid", "the request resubmitted is not a valid ToolExecutionRequest"],
+    ]);
+    expect(existsSync(join(workspaceRoot, "notes.txt"))).toBe(true);
+    await executor.close();
+  });
+
   it("is run by the caller that waited for it, from the request it holds", async () => {
     const { executor, workspaceRoot } = await open(null);
     writeFileSync(join(workspaceRoot, ghp), "x\n");
