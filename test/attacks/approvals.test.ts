@@ -126,7 +126,7 @@ describe("attack: forge an approval", () => {
     const { request } = stored("request");
     const edited = { ...request, tool: { ...request.tool, argv: ["rm", "precious.txt"] } };
     const asked = stored("approval_request");
-    const digest = requestDigest({ ...asked, workspaceRoot: at.workspace }, { request: edited });
+    const digest = requestDigest(asked, { request: edited });
     sqlite(
       db,
       [

@@ -51,13 +51,12 @@ export function checkApproval(facts: {
   approval: ApprovalRequest;
   resolution: ApprovalResolution;
   approvers: Approvers;
-  workspaceRoot: string;
   subject?: DigestSubject;
 }): ApprovalVerdict {
-  const { approval, resolution, approvers, workspaceRoot, subject } = facts;
+  const { approval, resolution, approvers, subject } = facts;
   const id = approval.approvalRequestId;
   if (subject !== undefined) {
-    const digest = requestDigest({ ...approval, workspaceRoot }, subject);
+    const digest = requestDigest(approval, subject);
     if (digest !== approval.requestDigest)
       return refuse(
         "request_changed",
@@ -132,7 +131,6 @@ export async function approvalHolds(
     approval,
     resolution,
     approvers,
-    workspaceRoot: ctx.workspaceRoot,
     ...(subject ? { subject } : {}),
   });
   const summary =

@@ -185,12 +185,6 @@ export function approvalRequestFor(
   const now = ctx.now();
   const approvalRequestId = newId("apr");
   const expiresAt = new Date(now.getTime() + ctx.approvalTtlSeconds * 1000).toISOString();
-  const digestFacts = {
-    approvalRequestId,
-    expiresAt,
-    requestedBy: facts.actor,
-    workspaceRoot: ctx.workspaceRoot,
-  };
   const approval: ApprovalRequest = {
     kind: "ApprovalRequest",
     apiVersion: "workspace-ops.dev/v1",
@@ -200,7 +194,7 @@ export function approvalRequestFor(
     requestedBy: facts.actor,
     requestedAt: now.toISOString(),
     expiresAt,
-    requestDigest: requestDigest(digestFacts, facts.subject),
+    requestDigest: requestDigest({ approvalRequestId, expiresAt, requestedBy: facts.actor }, facts.subject),
     reasons: facts.decision.reasons,
     summary: facts.summary,
     traceparent: facts.traceparent,

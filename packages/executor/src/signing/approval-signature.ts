@@ -1,5 +1,5 @@
-// What an approval binds: the request digest (the exact request as received, where it runs, who asked,
-// until when, under which approval id) and the resolution signed over that digest.
+// What an approval binds: the request digest (the exact request as received — argv or operation, cwd,
+// workspace — who asked, until when, under which approval id) and the resolution signed over that digest.
 import { createHash } from "node:crypto";
 import type {
   ApprovalResolution,
@@ -19,18 +19,21 @@ export type DigestSubject =
 /** A request as its sender holds it (or resubmits it): the submitter of an operation is the stored one. */
 export type Original = { request: ToolExecutionRequest } | { operation: WorkspaceOperationContract };
 
+/**
+ * What the approval request adds to the request. The workspace is the request's own (its
+ * organizationId and workspaceId, and the operation's workspace): executors on several machines share
+ * one store and hold the same workspace at different paths, so the path is not part of it.
+ */
 export interface DigestFacts {
   approvalRequestId: string;
   expiresAt: string;
   requestedBy: Principal;
-  /** The executor's workspace root: the same request in another workspace is another request. */
-  workspaceRoot: string;
 }
 
 /** sha256 over the canonical JSON of the facts and the subject, exactly as received (never redacted). */
 export function requestDigest(facts: DigestFacts, subject: DigestSubject): string {
-  const { approvalRequestId, expiresAt, requestedBy, workspaceRoot } = facts;
-  const text = canonicalJson({ approvalRequestId, expiresAt, requestedBy, workspaceRoot, ...subject });
+  const { approvalRequestId, expiresAt, requestedBy } = facts;
+  const text = canonicalJson({ approvalRequestId, expiresAt, requestedBy, ...subject });
   return `sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
 }
 
