@@ -89,6 +89,8 @@ export const migrations: readonly string[] = [
   );
   INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
   `,
+  // 2: the head's signature by the workspace's audit key (JSON), written with the head it signs.
+  "ALTER TABLE audit_head ADD COLUMN signature text",
 ];
 
 /** Any constant: the key of the advisory lock migrations take. */

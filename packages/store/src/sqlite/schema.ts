@@ -85,6 +85,8 @@ const migrations: readonly string[] = [
   );
   INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
   `,
+  // 2: the head's signature by the workspace's audit key (JSON), written with the head it signs.
+  "ALTER TABLE audit_head ADD COLUMN signature TEXT;",
 ];
 
 /** Brings the schema up to date in one write transaction (so two processes opening at once agree). */

@@ -39,7 +39,7 @@ describe("sqlite store: the database file", () => {
         db.close();
       }
     };
-    expect(settings()).toEqual({ journal: "wal", version: 1 });
+    expect(settings()).toEqual({ journal: "wal", version: 2 });
     expect({ backend: full.backend, durability: full.durability, location: full.location }).toEqual({
       backend: "sqlite",
       durability: "full",
@@ -53,6 +53,22 @@ describe("sqlite store: the database file", () => {
     await relaxed.close();
   });
 
+  it("brings a database of schema 1 up to 2, keeping its log", async () => {
+    const path = freshPath();
+    const store = await openSqliteStore(path);
+    await store.commit({ audit: [{ type: "t", subject: "-", data: 1 }] });
+    await store.close();
+    const db = new Database(path);
+    db.exec("ALTER TABLE audit_head DROP COLUMN signature; PRAGMA user_version = 1");
+    db.close();
+    const upgraded = await openSqliteStore(path);
+    expect(await upgraded.verifyAudit()).toMatchObject({ ok: true, records: 1 });
+    await upgraded.close();
+    const after = new Database(path, { readonly: true });
+    expect(after.pragma("user_version", { simple: true })).toBe(2);
+    after.close();
+  });
+
   it("refuses a database whose schema is newer than it knows, and creates missing directories", async () => {
     const path = join(mkdtempSync(join(root, "deep-")), "a", "b", "state.db");
     await (await openSqliteStore(path)).close();
@@ -61,7 +77,7 @@ describe("sqlite store: the database file", () => {
     db.close();
     await expect(openSqliteStore(path)).rejects.toMatchObject({
       code: "schema_unknown",
-      message: "the database has schema version 99; this version of @workspace-ops/store knows 1",
+      message: "the database has schema version 99; this version of @workspace-ops/store knows 2",
     });
   });
 });
