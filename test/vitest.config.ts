@@ -9,7 +9,12 @@ export default defineConfig({
     root: new URL("..", import.meta.url).pathname,
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
-    // A test that forgets its own state directory must not write into the real ~/.local/state.
-    env: { WSOPS_STATE_DIR: "", XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "wsops-test-state-")) },
+    // A test that forgets its own state directory must not write into the real ~/.local/state,
+    // nor read or write keys in the real ~/.config/wsops/keys.
+    env: {
+      WSOPS_STATE_DIR: "",
+      XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "wsops-test-state-")),
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "wsops-test-config-")),
+    },
   },
 });

@@ -1,12 +1,13 @@
 // Scenario 3: the reference executor in governed mode, in a temporary workspace: an allowed read-only
-// command, a denied destructive one, a prod step that needs approval (refused to its requester,
-// approved by another principal, then resumed), a timeout, and the audit log verified. Its lifecycle
-// events go to a JSONL file, and each must be a CloudEvent the official SDK accepts.
+// command, a denied destructive one, a prod step that needs approval (refused to its requester and to
+// an unsigned claim of being alice, approved with alice's signing key, then resumed), a timeout, and
+// the audit log verified against the audit key that signed its head. Its lifecycle events go to a
+// JSONL file, and each must be a CloudEvent the official SDK accepts.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validate } from "@workspace-ops/contracts";
-import { Executor } from "@workspace-ops/executor";
+import { createApproverKey, createAuditKey, Executor, loadApproverKey } from "@workspace-ops/executor";
 import { CloudEvent } from "cloudevents";
 
 const traceparent = "00-5b8aa5a2d2c872e8321cf37308d69df2-051581bf3cb55c13-01";
@@ -106,12 +107,19 @@ export async function executorScenario(options = {}) {
   // a temporary directory of its own so it leaves nothing in your home.
   const stateDir = mkdtempSync(join(tmpdir(), "wsops-demo-state-"));
   const eventsFile = options.eventsFile ?? join(stateDir, "events.jsonl");
+  // Keys as `wsops keys create` makes them (alice's signing key; the audit key that signs every commit's
+  // audit head), in a temporary config directory instead of ~/.config/wsops/keys.
+  const keyEnv = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "wsops-demo-keys-")) };
+  await createApproverKey(alice, keyEnv);
+  const aliceKey = await loadApproverKey(alice, undefined, keyEnv);
+  const auditKey = await createAuditKey(join(stateDir, "state.db"), keyEnv);
   const executor = await Executor.open({
     workspaceRoot,
     stateDir,
     mode: "governed",
     sandbox: { backend: "auto" },
     sinks: [eventsFile],
+    auditKey: auditKey.privateKeyPath,
   });
   const rows = [];
   const problems = [];
@@ -148,6 +156,8 @@ export async function executorScenario(options = {}) {
       allowedOperationTypes: ["agent_machine.execution.start"],
       sandbox: { network: "none", filesystem: "workspace-write", backend: "auto" },
       envAllowlist: ["PATH", "HOME"],
+      // Only alice approves, and only with her key.
+      approvers: [{ principal: alice, publicKey: aliceKey.publicKey }],
       defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
     };
     const created = await executor.submit(operation("agent_machine.profile.create", profile));
@@ -178,8 +188,22 @@ export async function executorScenario(options = {}) {
         "refused",
         self.ok ? "" : self.reasons?.map((r) => r.code).join(", "),
       );
-      const approved = await executor.approve(deploy.approvalRequestId, alice);
-      expect("  approved by user:alice", approved.ok ? "approved" : "refused", "approved", "");
+      const claimed = await executor.approve(deploy.approvalRequestId, alice);
+      expect(
+        "  --by user:alice, no key",
+        claimed.ok ? "approved" : "refused",
+        "refused",
+        claimed.ok ? "" : claimed.error.code,
+      );
+      const approved = await executor.approve(deploy.approvalRequestId, alice, { key: aliceKey });
+      expect(
+        "  signed by user:alice",
+        approved.ok ? "approved" : "refused",
+        "approved",
+        approved.ok
+          ? `signed: ${approved.signed}, ${approved.resolution.signature?.publicKey.slice(0, 24)}…`
+          : "",
+      );
       const resumed = await executor.resume(deploy.operationId);
       expect(
         "  resumed",
@@ -198,7 +222,7 @@ export async function executorScenario(options = {}) {
       "timed_out",
       "process group ended",
     );
-    verdict = await executor.context.store.verifyAudit();
+    verdict = await executor.context.store.verifyAudit({ headKeys: [auditKey.publicKey] });
   } finally {
     await executor.close();
   }
@@ -206,7 +230,9 @@ export async function executorScenario(options = {}) {
     "audit verify",
     verdict?.ok ? "intact" : "broken",
     "intact",
-    verdict?.ok ? `${verdict.records} hash-chained records` : verdict?.firstBad.message,
+    verdict?.ok
+      ? `${verdict.records} hash-chained records, head signed with the audit key (${verdict.signature?.verified ? "verified" : "not verified"})`
+      : verdict?.firstBad.message,
   );
   const events = checkEvents(eventsFile);
   problems.push(...events.problems);

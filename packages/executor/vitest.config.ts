@@ -8,7 +8,12 @@ export default defineConfig({
     include: ["src/**/*.test.ts"],
     // Tests start real processes and sandboxes: a safety net on a loaded CI machine, not a speed assertion.
     testTimeout: 30_000,
-    // A test that forgets its own stateDir must not write into the real ~/.local/state.
-    env: { WSOPS_STATE_DIR: "", XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "wsops-test-state-")) },
+    // A test that forgets its own stateDir must not write into the real ~/.local/state,
+    // nor read or write keys in the real ~/.config/wsops/keys.
+    env: {
+      WSOPS_STATE_DIR: "",
+      XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "wsops-test-state-")),
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "wsops-test-config-")),
+    },
   },
 });

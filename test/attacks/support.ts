@@ -15,6 +15,7 @@ import {
 import { join } from "node:path";
 import type { ToolExecutionResult } from "@workspace-ops/contracts";
 import { defaultStateDir } from "@workspace-ops/executor";
+import type { AuditRecord } from "@workspace-ops/store";
 
 export const repoRoot = new URL("../../", import.meta.url).pathname;
 const bin = join(repoRoot, "packages/cli/bin/wsops.js");
@@ -90,6 +91,35 @@ export function execJson(
   }
 }
 
+/** A ToolExecutionRequest file the attacker sends (`wsops exec --request FILE`), with a known id. */
+export function requestFile(at: Place, tool: object): { id: string; file: string } {
+  const id = `texec-${randomUUID()}`;
+  const file = join(at.home, `request-${id}.json`);
+  const [type, actor] = ATTACKER.split(":");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      kind: "ToolExecutionRequest",
+      apiVersion: "workspace-ops.dev/v1",
+      toolExecutionId: id,
+      requestedAt: new Date().toISOString(),
+      context: {
+        organizationId: "local",
+        workspaceId: "app",
+        sessionId: "s",
+        agentRunId: "r",
+        agentRunStepId: id,
+        actor: { type, id: actor },
+        surface: "cli",
+        cwd: ".",
+      },
+      tool,
+      correlation: { traceparent: `00-${randomUUID().replaceAll("-", "")}-${"1".repeat(16)}-01` },
+    }),
+  );
+  return { id, file };
+}
+
 const now = () => new Date();
 const later = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
 
@@ -136,8 +166,8 @@ export function submit(at: Place, operationType: string, artifact: object, netns
     throw new Error(`submit ${operationType} failed (exit ${ran.code}): ${ran.stdout}${ran.stderr}`);
 }
 
-/** The workspace's profile: bubblewrap, the given sandbox settings, PATH and HOME passed. */
-export function useProfile(at: Place, sandbox: object, netns?: string): void {
+/** The workspace's profile: bubblewrap, the given sandbox settings, PATH and HOME passed (and `extra` fields). */
+export function useProfile(at: Place, sandbox: object, netns?: string, extra: object = {}): void {
   submit(
     at,
     "agent_machine.profile.create",
@@ -150,6 +180,7 @@ export function useProfile(at: Place, sandbox: object, netns?: string): void {
       sandbox: { network: "none", filesystem: "workspace-write", ...sandbox },
       envAllowlist: ["PATH", "HOME"],
       defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
+      ...extra,
     },
     netns,
   );
@@ -198,6 +229,14 @@ export function snapshot(dir: string): Map<string, string> {
 /** Whether `text` occurs in any file under `dir`. */
 export const foundUnder = (dir: string, text: string): string[] =>
   [...snapshot(dir)].filter(([, bytes]) => bytes.includes(text)).map(([path]) => path);
+
+/** The audit records of the workspace's store, as `wsops audit export` writes them (header dropped). */
+export const auditRecords = (at: Place): AuditRecord[] =>
+  wsops(at, ["audit", "export"])
+    .stdout.trimEnd()
+    .split("\n")
+    .slice(1)
+    .map((line) => JSON.parse(line));
 
 /** Root can make network namespaces and mount namespaces; the CI runs as root. */
 export const isRoot = process.getuid?.() === 0;

@@ -64,6 +64,11 @@ const expectedNames = [
         "approval wake-up across processes, PostgreSQL (LISTEN/NOTIFY), p50 (lower is better)",
       ]
     : []),
+  "a governed call's two commits p50, redacted at the write boundary vs straight to the store, durability relaxed (lower is better)",
+  "a governed call's two commits p50, audit head signed vs unsigned, durability relaxed (lower is better)",
+  "a governed call's two commits p50, redacted at the write boundary vs straight to the store, durability full (lower is better)",
+  "a governed call's two commits p50, audit head signed vs unsigned, durability full (lower is better)",
+  "Ed25519 verification of an audit head signature vs signing it, µs per operation (lower is better)",
   "analysis + decision p50, 200-character compound shell string vs plain argv (lower is better)",
   "export --format sft, throughput (higher is better)",
   "export --format trajectory, throughput (higher is better)",
@@ -132,7 +137,7 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: analysis, contracts, policy, executor, model calls, startup, tracing, trajectory (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, model calls, startup, tracing, trajectory, write-boundary (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
@@ -145,6 +150,7 @@ describe("bench harness (--quick)", () => {
         "startup",
         "tracing",
         "trajectory",
+        "write-boundary",
       ].sort(),
     );
     expect(list.map((f) => f.name)).toEqual(expect.arrayContaining(expectedNames));

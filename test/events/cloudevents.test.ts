@@ -22,9 +22,9 @@ describe("the demo's lifecycle events", () => {
     // The demo's own scenario (npm run demo), with its events file here.
     const scenario = new URL("../../examples/scenarios/governed-execution.mjs", import.meta.url).href;
     const { executorScenario } = (await import(scenario)) as {
-      executorScenario: (options: { eventsFile: string }) => Promise<string[]>;
+      executorScenario: (options: { eventsFile: string }) => Promise<{ problems: string[] }>;
     };
-    expect(await executorScenario({ eventsFile })).toEqual([]);
+    expect((await executorScenario({ eventsFile })).problems).toEqual([]);
     const lines = readFileSync(eventsFile, "utf8").trimEnd().split("\n");
     const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(new Set(events.map((e) => e.type))).toEqual(

@@ -64,6 +64,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       (error as { name?: string; code?: string }).name === "StateError"
         ? (error as { code: string }).code
         : "";
+    // A key that exists, is missing, is readable by others or is not a key (@workspace-ops/signing).
+    if ((error as { name?: string }).name === "SigningError") {
+      io.stderr(`wsops ${name}: ${(error as Error).message}\n`);
+      return ExitCode.problems;
+    }
     if (["unavailable", "busy", "corrupt", "schema_unknown"].includes(stateCode)) {
       io.stderr(`wsops ${name}: the store: ${(error as Error).message}\n`);
       return ExitCode.storeUnavailable;

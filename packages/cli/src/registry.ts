@@ -110,6 +110,13 @@ export const commands: Record<string, CommandEntry> = {
       return { run: m.exportCommand, usage: m.exportUsage };
     },
   },
+  keys: {
+    summary: "keys create | list: approvers' signing keys and the audit key that signs the audit head",
+    load: async () => {
+      const m = await import("./commands/keys.js");
+      return { run: m.keysCommand, usage: m.keysUsage };
+    },
+  },
   audit: {
     summary: "audit verify | export: check the hash-chained audit log, or export a copy that verifies",
     load: async () => {

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { ApprovalRequest, ApprovalResolution, ToolExecutionRequest } from "@workspace-ops/contracts";
 import { canonicalJson, type StoredRecord } from "@workspace-ops/store";
+import { approvalHolds } from "./approval-check.js";
 import { expire } from "./approvals.js";
 import { currentState, type ExecutorContext, type Phase, principalKey } from "./context.js";
 
@@ -64,11 +65,29 @@ export async function parkedCalls(
       } else {
         const resolved = lastOf<ApprovalResolution>(records, "approval_resolution");
         const usableUntil = Date.parse(resolved?.resolvedAt ?? "") + ctx.approvalTtlSeconds * 1000;
-        if (now < usableUntil) found.approved ??= { toolExecutionId: stream, approval };
+        if (now < usableUntil && !found.approved && (await reusable(ctx, records, digest)))
+          found.approved = { toolExecutionId: stream, approval };
       }
     }
   }
   return found;
+}
+
+/**
+ * Whether an approved call's approval may stand for a retry with this digest. The stored call digest
+ * is only an index: what counts is the approval as signed. So the approval must hold (signature,
+ * approvers, the stored request unchanged since it was signed — never a redacted one, which cannot be
+ * checked), and the digest is recomputed from that verified request, not read from the record.
+ */
+async function reusable(
+  ctx: ExecutorContext,
+  records: readonly StoredRecord[],
+  digest: string,
+): Promise<boolean> {
+  const held = await approvalHolds(ctx, records);
+  if (held.kind !== "holds") return false;
+  const stored = (records[0]?.data as { request?: ToolExecutionRequest } | undefined)?.request;
+  return stored !== undefined && callDigest(stored) === digest;
 }
 
 /**

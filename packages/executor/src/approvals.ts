@@ -9,11 +9,14 @@ import {
   validate,
   type WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
-import { ChangeFeed, isStateError } from "@workspace-ops/store";
+import { ChangeFeed, isStateError, type StoredRecord } from "@workspace-ops/store";
+import { approvalHolds, type ResultApproval } from "./approval-check.js";
 import { currentState, type ExecutorContext, Phase, storedRequest } from "./context.js";
 import { decideApproval, type Reason } from "./decide.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import type { OperationOutcome } from "./operations.js";
+import { type Original, signResolution } from "./signing/approval-signature.js";
+import type { LoadedKey } from "./signing/key-names.js";
 import {
   expireToolCall,
   finishToolCall,
@@ -26,23 +29,35 @@ import {
 const operations = () => import("./operations.js");
 
 export type ResolveOutcome =
-  | { ok: true; resolution: ApprovalResolution; toolExecutionId: string; result?: ToolExecutionResult }
+  | {
+      ok: true;
+      resolution: ApprovalResolution;
+      toolExecutionId: string;
+      /** Whether it was signed by a key the profile lists for its resolver (false: no approvers named). */
+      signed: boolean;
+      result?: ToolExecutionResult;
+    }
   | { ok: false; error: ExecutorError; reasons?: Reason[] };
 
-export async function resolveApproval(
-  ctx: ExecutorContext,
-  approvalRequestId: string,
-  resolution: "approved" | "denied",
-  by: Principal,
-  comment?: string,
-): Promise<ResolveOutcome> {
+export interface ResolveOptions {
+  comment?: string | undefined;
+  /** The resolver's signing key: the resolution is signed over the approval's request digest. */
+  key?: LoadedKey | undefined;
+}
+
+type Pending =
+  | { ok: true; id: string; records: StoredRecord[]; approval: ApprovalRequest }
+  | { ok: false; error: ExecutorError };
+
+/** The approval, and the stream waiting for it, while it is still pending (an expired one is ended here). */
+async function pendingApproval(ctx: ExecutorContext, approvalRequestId: string): Promise<Pending> {
   const id = (await ctx.store.approval(approvalRequestId))?.stream;
   if (!id)
     return { ok: false, error: executorError("not_found", `no approval request ${approvalRequestId}`) };
   const records = await ctx.store.read(id);
   const state = currentState(records);
   const approval = records.findLast((r) => r.type === "approval_request")?.data as ApprovalRequest;
-  if (state !== "awaiting_approval") {
+  if (state !== "awaiting_approval")
     return {
       ok: false,
       error: executorError(
@@ -50,7 +65,6 @@ export async function resolveApproval(
         `approval ${approvalRequestId} is not pending: the call is ${state}`,
       ),
     };
-  }
   if (ctx.now().getTime() >= Date.parse(approval.expiresAt)) {
     await expire(ctx, id);
     return {
@@ -61,17 +75,52 @@ export async function resolveApproval(
       ),
     };
   }
-  const candidate: Record<string, unknown> = {
+  return { ok: true, id, records, approval };
+}
+
+/** Approves or denies as `by`, signed with `options.key` when given. */
+export async function resolveApproval(
+  ctx: ExecutorContext,
+  approvalRequestId: string,
+  resolution: "approved" | "denied",
+  by: Principal,
+  options: ResolveOptions = {},
+): Promise<ResolveOutcome> {
+  const pending = await pendingApproval(ctx, approvalRequestId);
+  if (!pending.ok) return pending;
+  const { requestDigest } = pending.approval;
+  let candidate: ApprovalResolution = {
     kind: "ApprovalResolution",
     apiVersion: "workspace-ops.dev/v1",
     approvalRequestId,
     resolution,
     resolvedBy: by,
     resolvedAt: ctx.now().toISOString(),
+    ...(requestDigest ? { requestDigest } : {}),
+    ...(options.comment ? { comment: options.comment } : {}),
   };
-  if (comment) candidate.comment = comment;
-  const checked = validate("ApprovalResolution", candidate);
-  if (!checked.ok) {
+  if (options.key) {
+    if (!requestDigest)
+      return {
+        ok: false,
+        error: executorError(
+          "request_changed",
+          `approval ${approvalRequestId} carries no request digest to sign (an older executor asked for it)`,
+        ),
+      };
+    candidate = signResolution(candidate, options.key);
+  }
+  return submitResolution(ctx, candidate);
+}
+
+/**
+ * Records a resolution — made here, or signed elsewhere by its resolver — once the policy allows it
+ * (nobody approves their own request) and it holds: signed by a listed approver where the profile
+ * names approvers, for the request as it is stored.
+ */
+export async function submitResolution(ctx: ExecutorContext, payload: unknown): Promise<ResolveOutcome> {
+  const checked = validate("ApprovalResolution", payload);
+  if (!checked.ok)
     return {
       ok: false,
       error: executorError(
@@ -79,10 +128,22 @@ export async function resolveApproval(
         checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; "),
       ),
     };
-  }
+  const resolved = checked.value;
+  if (resolved.resolution === "expired")
+    return {
+      ok: false,
+      error: executorError(
+        "request_invalid",
+        "an expiry is recorded by the executor, never submitted",
+        "/resolution",
+      ),
+    };
+  const pending = await pendingApproval(ctx, resolved.approvalRequestId);
+  if (!pending.ok) return pending;
+  const { id, records, approval } = pending;
   // A failing policy refuses the resolution: it never lets an approval through.
   const policy = await ctx.policy();
-  const verdict = policy.ok ? decideApproval(policy.runtime, approval, checked.value, ctx.now()) : null;
+  const verdict = policy.ok ? decideApproval(policy.runtime, approval, resolved, ctx.now()) : null;
   if (!verdict?.ok || verdict.decision.decision !== "allow") {
     const reasons: Reason[] = verdict?.ok
       ? verdict.decision.reasons
@@ -93,25 +154,37 @@ export async function resolveApproval(
             policy: "executor",
           },
         ];
-    await new Phase(ctx, id).auditOnly("approval_refused", { resolution: checked.value, reasons }).commit();
+    await new Phase(ctx, id).auditOnly("approval_refused", { resolution: resolved, reasons }).commit();
     return {
       ok: false,
       error: executorError("approval_refused", reasons.map((r) => r.message).join("; ")),
       reasons,
     };
   }
+  const held = await approvalHolds(ctx, records, { recording: resolved });
+  if (held.kind === "refused") {
+    const reasons = [held.reason];
+    await new Phase(ctx, id).auditOnly("approval_refused", { resolution: resolved, reasons }).commit();
+    return { ok: false, error: executorError(held.reason.code, held.reason.message), reasons };
+  }
   // The resolution and what it leads to (approved; or denied, with the result) in one commit, which
   // only one resolver can make: another one that got here first leaves the approval not pending.
   try {
-    return await commitResolution(ctx, id, records, checked.value);
+    return await commitResolution(
+      ctx,
+      id,
+      records,
+      resolved,
+      held.kind === "holds" ? held.approval : undefined,
+    );
   } catch (error) {
     if (!isStateError(error, "conflict")) throw error;
-    const now = await ctx.store.approval(approvalRequestId);
+    const now = await ctx.store.approval(resolved.approvalRequestId);
     return {
       ok: false,
       error: executorError(
         "approval_not_pending",
-        `approval ${approvalRequestId} is not pending: it is ${now?.state}`,
+        `approval ${resolved.approvalRequestId} is not pending: it is ${now?.state}`,
       ),
     };
   }
@@ -120,17 +193,19 @@ export async function resolveApproval(
 async function commitResolution(
   ctx: ExecutorContext,
   id: string,
-  records: Awaited<ReturnType<ExecutorContext["store"]["read"]>>,
+  records: StoredRecord[],
   resolved: ApprovalResolution,
+  approval: ResultApproval | undefined,
 ): Promise<ResolveOutcome> {
   const { approvalRequestId, resolution, resolvedBy: by } = resolved;
+  const signed = approval?.signed ?? false;
   const phase = new Phase(ctx, id).approvalResolved(
     { approvalRequestId, resolution: resolution as "approved" | "denied", ...(by ? { resolvedBy: by } : {}) },
     resolved,
   );
   if (resolution === "approved") {
-    await phase.transition("awaiting_approval", "approved", { approvalRequestId }).commit();
-    return { ok: true, resolution: resolved, toolExecutionId: id };
+    await phase.transition("awaiting_approval", "approved", { approvalRequestId, signed }).commit();
+    return { ok: true, resolution: resolved, toolExecutionId: id, signed };
   }
   const denial = {
     code: "approval_denied",
@@ -146,22 +221,29 @@ async function commitResolution(
       [denial],
       operation.audit.traceparent,
     );
-    return { ok: true, resolution: resolved, toolExecutionId: id };
+    return { ok: true, resolution: resolved, toolExecutionId: id, signed };
   }
   const request = storedRequest(records).request as ToolExecutionRequest;
   const decision = records.findLast((r) => r.type === "decision")?.data as ToolExecutionDecision | undefined;
-  phase.transition("awaiting_approval", "denied", { reason: "approval_denied" });
+  phase.transition("awaiting_approval", "denied", { reason: "approval_denied", signed });
   const finished = await finishToolCall(
     ctx,
     request,
     new Date(records[0]?.at ?? ctx.now().toISOString()),
-    { outcome: "denied", reasons: [denial], approvalRequestId, ...(decision ? { decision } : {}) },
+    {
+      outcome: "denied",
+      reasons: [denial],
+      approvalRequestId,
+      ...(decision ? { decision } : {}),
+      ...(approval ? { approval } : {}),
+    },
     phase,
   );
   return {
     ok: true,
     resolution: resolved,
     toolExecutionId: id,
+    signed,
     ...(finished.kind === "finished" ? { result: finished.result } : {}),
   };
 }
@@ -221,8 +303,16 @@ async function expireNow(ctx: ExecutorContext, id: string): Promise<ToolCallOutc
   );
 }
 
-/** Runs an approved call or operation (or ends it when its approval expired). */
-export async function resume(ctx: ExecutorContext, id: string): Promise<ToolCallOutcome | OperationOutcome> {
+/**
+ * Runs an approved call or operation (or ends it when its approval expired). `original` is the request
+ * as it was received — held by the waiting caller, or resubmitted — and what runs when given; it must
+ * hash to the approval's digest. Without it the stored request runs, unless it was redacted.
+ */
+export async function resume(
+  ctx: ExecutorContext,
+  id: string,
+  original?: Original,
+): Promise<ToolCallOutcome | OperationOutcome> {
   const records = await ctx.store.read(id);
   const stored = records.find((r) => r.type === "request")?.data as { operation?: unknown } | undefined;
   if (!stored) return { kind: "rejected", error: executorError("not_found", `nothing with id ${id}`) };
@@ -236,7 +326,17 @@ export async function resume(ctx: ExecutorContext, id: string): Promise<ToolCall
   ) {
     return expire(ctx, id);
   }
-  return stored.operation ? (await operations()).resumeOperation(ctx, id) : resumeToolCall(ctx, id);
+  if (original !== undefined && "operation" in original !== Boolean(stored.operation))
+    return {
+      kind: "rejected",
+      error: executorError(
+        "request_invalid",
+        `${id} is ${stored.operation ? "an operation" : "a tool call"}: resubmit it as ${stored.operation ? "a WorkspaceOperationContract" : "a ToolExecutionRequest"}`,
+      ),
+    };
+  return stored.operation
+    ? (await operations()).resumeOperation(ctx, id, original as { operation: WorkspaceOperationContract })
+    : resumeToolCall(ctx, id, original as { request: ToolExecutionRequest } | undefined);
 }
 
 /**
@@ -246,9 +346,10 @@ export async function resume(ctx: ExecutorContext, id: string): Promise<ToolCall
  */
 export async function waitForApproval(
   ctx: ExecutorContext,
-  id: string,
+  request: ToolExecutionRequest,
   timeoutMs: number,
 ): Promise<ToolCallOutcome> {
+  const id = request.toolExecutionId;
   const deadline = Date.now() + timeoutMs;
   const feed = new ChangeFeed(ctx.store);
   // A span of its own, ended when the wait is over: the run after an approval is not part of it.
@@ -266,7 +367,8 @@ export async function waitForApproval(
       if (state === "approved" || (state === "awaiting_approval" && ctx.now().getTime() >= expiresAt)) {
         waiting.set({ "wsops.approval.state": state === "approved" ? "approved" : "expired" });
         waiting.end();
-        const outcome = (await resume(ctx, id)) as ToolCallOutcome;
+        // What runs is the request this caller sent, held in memory: never a copy read back from the store.
+        const outcome = (await resume(ctx, id, { request })) as ToolCallOutcome;
         // Another process claimed or started it first (wsops resume), or resolved it meanwhile: wait
         // for what it does instead.
         const raced =
@@ -279,7 +381,6 @@ export async function waitForApproval(
       const result = records.findLast((r) => r.type === "result")?.data as ToolExecutionResult | undefined;
       if (result) return { kind: "finished", result };
       if (Date.now() >= deadline) {
-        const request = storedRequest(records).request as ToolExecutionRequest;
         const decision = records.findLast((r) => r.type === "decision")?.data as
           | ToolExecutionDecision
           | undefined;

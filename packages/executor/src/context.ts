@@ -3,9 +3,11 @@ import type { Readable } from "node:stream";
 import type { Analyzer } from "@workspace-ops/analysis";
 import type { ApprovalRequest, OperationLifecycleEvent, Principal } from "@workspace-ops/contracts";
 import type { PolicyError, PolicyRuntime } from "@workspace-ops/policy";
+import type { Redactor } from "@workspace-ops/redact";
 import type {
   ApprovalWrite,
   Batch,
+  Committed,
   Durability,
   NewAuditRecord,
   NewRecord,
@@ -26,8 +28,11 @@ export interface ExecutorContext {
   workspaceRoot: string;
   stateDir: string;
   mode: Mode;
+  /** Behind the write boundary: every commit is redacted (and signs the audit head) before it is stored. */
   store: Store;
   durability: Durability;
+  /** The write boundary's redactor, for what leaves without being stored (a parked call's result). */
+  redactor: Redactor;
   /** Loaded on first use; a bundle that cannot load is an `unavailable` outcome, not a crash. */
   policy: () => Promise<{ ok: true; runtime: PolicyRuntime } | { ok: false; error: PolicyError }>;
   /** The command analyzer (loads the shell parser on first use); a failed load is `unavailable` too. */
@@ -194,14 +199,23 @@ export class Phase {
 
   /**
    * Makes what was added durable in one commit, then hands its events to the sinks (without waiting
-   * for them); the phase can then be reused. The sinks get the event records of the committed batch:
-   * exactly what was stored.
+   * for them) and returns what was written; the phase can then be reused. The sinks get the event
+   * records as the store committed them: exactly what was stored, redacted by the write boundary.
    */
-  async commit(): Promise<void> {
-    const batch = this.#take();
-    await this.ctx.store.commit(batch);
-    this.ctx.events.publish(eventsIn(batch));
+  async commit(): Promise<Committed> {
+    const committed = await this.ctx.store.commit(this.#take());
+    this.ctx.events.publish(eventsIn(committed));
+    return committed;
   }
+
+  /** The data of the records of `type` this phase's stream got in `committed`, as stored. */
+  recorded(committed: Committed, type: string): unknown[] {
+    const own = this.#ownIndex === null ? [] : (committed.appends[this.#ownIndex] ?? []);
+    return own.filter((record) => record.type === type).map((record) => record.data);
+  }
+
+  /** Where the stream's own append is in the last batch taken (null: it had none). */
+  #ownIndex: number | null = null;
 
   #take(): Batch {
     const own: StreamAppend[] = [];
@@ -218,6 +232,7 @@ export class Phase {
       });
       this.#creation = undefined;
     }
+    this.#ownIndex = own.length > 0 ? 0 : null;
     const batch: Batch = {
       appends: [...own, ...this.#others],
       approvals: this.#approvals,
@@ -234,10 +249,10 @@ export class Phase {
   }
 }
 
-/** The lifecycle events of a batch, in order, as they were committed. */
-const eventsIn = (batch: Batch): OperationLifecycleEvent[] =>
-  (batch.appends ?? []).flatMap((append) =>
-    append.records.filter((r) => r.type === "event").map((r) => r.data as OperationLifecycleEvent),
+/** The lifecycle events of a commit, in order, as the store wrote them (redacted). */
+const eventsIn = (committed: Committed): OperationLifecycleEvent[] =>
+  committed.appends.flatMap((records) =>
+    records.filter((r) => r.type === "event").map((r) => r.data as OperationLifecycleEvent),
   );
 
 /** What the first record of every stream holds: the request as received, and who sent it. */

@@ -159,6 +159,7 @@ async function decideOnly(
     decision,
     summary: { tool: request.tool, cwd: request.context.cwd, workspaceId: request.context.workspaceId },
     traceparent: request.correlation.traceparent,
+    subject: { request },
   });
   phase
     .approvalRequested(approval)

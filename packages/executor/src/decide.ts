@@ -17,6 +17,7 @@ import type { Store } from "@workspace-ops/store";
 import type { ExecutorContext } from "./context.js";
 import { type GovernanceState, readGovernance, recentUsage } from "./governance.js";
 import { newId } from "./ids.js";
+import { type DigestSubject, requestDigest } from "./signing/approval-signature.js";
 import { type Machine, type Target, targetOf } from "./target.js";
 import { decisionAttributes } from "./tracing/attributes.js";
 
@@ -220,18 +221,23 @@ export function approvalRequestFor(
     decision: ToolExecutionDecision;
     summary: ApprovalRequest["summary"];
     traceparent: string;
+    /** The request exactly as received: its digest binds the approval to it. */
+    subject: DigestSubject;
   },
 ): ApprovalRequest {
   const now = ctx.now();
+  const approvalRequestId = newId("apr");
+  const expiresAt = new Date(now.getTime() + ctx.approvalTtlSeconds * 1000).toISOString();
   const approval: ApprovalRequest = {
     kind: "ApprovalRequest",
     apiVersion: "workspace-ops.dev/v1",
-    approvalRequestId: newId("apr"),
+    approvalRequestId,
     toolExecutionId: facts.subjectId,
     decisionId: facts.decision.decisionId,
     requestedBy: facts.actor,
     requestedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + ctx.approvalTtlSeconds * 1000).toISOString(),
+    expiresAt,
+    requestDigest: requestDigest({ approvalRequestId, expiresAt, requestedBy: facts.actor }, facts.subject),
     reasons: facts.decision.reasons,
     summary: facts.summary,
     traceparent: facts.traceparent,

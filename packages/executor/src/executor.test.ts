@@ -217,7 +217,7 @@ describe("approvals", () => {
     const { executor, workspaceRoot } = await open();
     const pending = await executor.exec(toolCall(["rm", "notes.txt"]));
     if (pending.kind !== "pending") throw new Error("not pending");
-    const denied = await executor.deny(pending.approvalRequestId, alice, "not today");
+    const denied = await executor.deny(pending.approvalRequestId, alice, { comment: "not today" });
     expect(denied).toMatchObject({
       ok: true,
       result: { outcome: "denied", reasons: [{ code: "approval_denied" }] },
@@ -456,6 +456,18 @@ describe("operations", () => {
     const { executor, stateDir } = await open();
     await executor.submit(operation("agent_machine.profile.create", profile()));
     await executor.exec(toolCall(["echo", "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789"]));
+    // What a store written before the write boundary redacted may hold: the export redacts it too.
+    const older = await openSqliteStore(join(stateDir, "state.db"));
+    await older.commit({
+      appends: [
+        {
+          stream: "older-call",
+          records: [{ type: "note", data: "token=ghp_zyxwvutsrqponmlkjihgfedcba9876543210" }],
+          create: { kind: "reserved" },
+        },
+      ],
+    });
+    await older.close();
     const bundle = JSON.parse(
       readFileSync(
         new URL("../../../examples/AgentMachineDiagnosticBundle/valid/executor-logs.json", import.meta.url),
@@ -470,8 +482,11 @@ describe("operations", () => {
     };
     const written = JSON.parse(readFileSync(exported.path, "utf8"));
     expect(validate("AgentMachineDiagnosticBundle", written).ok).toBe(true);
-    expect(JSON.stringify(written)).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
-    expect(written.redaction.rules).toContainEqual({ rule: "github-token", count: expect.any(Number) });
+    const text = JSON.stringify(written);
+    expect(text).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+    expect(text).not.toContain("ghp_zyxwvutsrqponmlkjihgfedcba9876543210");
+    // The executor's own records were redacted when they were written; the older one by the export.
+    expect(written.redaction.rules).toEqual([{ rule: "github-token", count: 1 }]);
     const paths = written.entries.map((e: { path: string }) => e.path);
     expect(paths[0]).toBe("audit.jsonl");
     expect(paths).toContain(`streams/${outcome.operationId}.jsonl`);

@@ -8,11 +8,20 @@ import {
   type ToolGrantRecord,
   type UsageRecord,
   validate,
+  type WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
+import { createRedactor, defaultRules } from "@workspace-ops/redact";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
 import { type AnnotateOutcome, annotateSession } from "./annotations.js";
 import { type ApprovalListing, listApprovals } from "./approval-list.js";
-import { type ResolveOutcome, resolveApproval, resume, waitForApproval } from "./approvals.js";
+import {
+  type ResolveOptions,
+  type ResolveOutcome,
+  resolveApproval,
+  resume,
+  submitResolution,
+  waitForApproval,
+} from "./approvals.js";
 import { requestCancel } from "./cancel.js";
 import type { ExecutorContext, Mode } from "./context.js";
 import { type DecideOptions, type DecideOutcome, decideCall } from "./decide-call.js";
@@ -26,6 +35,8 @@ import { ProviderHealth } from "./model-calls/provider-health.js";
 import { amountsOf, entryKey } from "./model-calls/route.js";
 import type { OperationOutcome } from "./operations.js";
 import { type RecordedOutcome, type ReportedOutcome, recordOutcome } from "./outcome.js";
+import { envValueRule } from "./redaction/env-values.js";
+import { openAuditKey } from "./signing/key-names.js";
 import { type DeliveryOptions, EventDelivery, type SinkReport } from "./sinks/delivery.js";
 import { type EventListener, type EventSink, openEventSinks, type SinkTargetOptions } from "./sinks/sink.js";
 import { defaultStateDir, ensureStateDir } from "./state-dir.js";
@@ -35,6 +46,7 @@ import { type Machine, machineOf } from "./target.js";
 import { receiveToolCall, type ToolCallOutcome } from "./tool-call.js";
 import { requestAttributes, resultAttributes } from "./tracing/attributes.js";
 import { openTracing, type TracingOption } from "./tracing/tracing.js";
+import { behindWriteBoundary } from "./write-boundary.js";
 
 export interface ExecutorOptions {
   /** Absolute or relative path of the workspace; nothing runs outside it. */
@@ -75,12 +87,17 @@ export interface ExecutorOptions {
   sandbox?: { backend?: "process" | "bubblewrap" | "auto"; required?: boolean };
   /** How long an approval request stays open (default 900 s). */
   approvalTtlSeconds?: number;
-  /** Live output of the commands it runs. */
+  /** Live output of the commands it runs (as the command wrote it: never redacted). */
   onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
   /** What the commands it runs read on standard input (default: nothing, end of file at once). */
   stdin?: Readable;
   /** Runs allowed MCP calls on their servers (the MCP proxy's connection, `exec --mcp-config`). */
   mcp?: McpCaller;
+  /**
+   * The private key file that signs the store's audit head on every commit. Default: the store's audit
+   * key in the keys directory (`wsops keys create --audit`) when there is one; false: never sign.
+   */
+  auditKey?: string | false;
 }
 
 export interface Status {
@@ -113,13 +130,28 @@ export class Executor {
     const sinks = await openEventSinks(options.sinks ?? [], options.sinkTargets);
     const durability =
       typeof options.store === "object" ? options.store.durability : (options.durability ?? "full");
-    const store =
+    const database =
       typeof options.store === "object"
         ? options.store
         : await openStore({ url: options.store, stateDir, durability }).catch(async (error: unknown) => {
             await Promise.all(sinks.map((sink) => sink.close?.()));
             throw error;
           });
+    // Every write is redacted first (the secret-named variables' values of this environment too),
+    // and signs the audit head when the store has an audit key.
+    const envRule = envValueRule(process.env);
+    const redactor = createRedactor({ rules: envRule ? [envRule, ...defaultRules] : defaultRules });
+    let store: Store;
+    try {
+      store = behindWriteBoundary(database, {
+        redactor,
+        auditKey: options.auditKey === false ? null : await openAuditKey(database.location, options.auditKey),
+      });
+    } catch (error) {
+      if (typeof options.store !== "object") await database.close();
+      await Promise.all(sinks.map((sink) => sink.close?.()));
+      throw error;
+    }
     let policy: ReturnType<ExecutorContext["policy"]> | undefined;
     let analyzer: ReturnType<ExecutorContext["analyzer"]> | undefined;
     let machine: Promise<Machine> | undefined;
@@ -129,6 +161,7 @@ export class Executor {
       mode: options.mode,
       store,
       durability,
+      redactor,
       // The policy runtime (WASM and its SDK) is loaded only when something is to be decided.
       policy: () => {
         policy ??= import("@workspace-ops/policy").then(({ PolicyRuntime, defaultBundleDir }) =>
@@ -240,9 +273,10 @@ export class Executor {
       const outcome = await receiveToolCall(this.context, payload);
       if (outcome.kind !== "pending" || !options.wait) return outcome;
       options.onPending?.(outcome);
+      // Accepted, so valid: the waiter holds the request as sent, and that is what runs once approved.
       return await waitForApproval(
         this.context,
-        outcome.toolExecutionId,
+        payload as ToolExecutionRequest,
         options.waitTimeoutMs ?? 15 * 60 * 1000,
       );
     } finally {
@@ -335,16 +369,43 @@ export class Executor {
     });
   }
 
-  approve(approvalRequestId: string, by: Principal, comment?: string): Promise<ResolveOutcome> {
-    return resolveApproval(this.context, approvalRequestId, "approved", by, comment);
+  /** Approves as `by`; with `options.key` (their key) the resolution is signed. */
+  approve(approvalRequestId: string, by: Principal, options: ResolveOptions = {}): Promise<ResolveOutcome> {
+    return resolveApproval(this.context, approvalRequestId, "approved", by, options);
   }
 
-  deny(approvalRequestId: string, by: Principal, comment?: string): Promise<ResolveOutcome> {
-    return resolveApproval(this.context, approvalRequestId, "denied", by, comment);
+  deny(approvalRequestId: string, by: Principal, options: ResolveOptions = {}): Promise<ResolveOutcome> {
+    return resolveApproval(this.context, approvalRequestId, "denied", by, options);
   }
 
-  resume(id: string): Promise<ToolCallOutcome | OperationOutcome> {
-    return resume(this.context, id);
+  /** Records an ApprovalResolution made elsewhere — signed by its resolver, who holds the key. */
+  resolve(resolution: unknown): Promise<ResolveOutcome> {
+    return submitResolution(this.context, resolution);
+  }
+
+  /**
+   * Runs an approved call or operation. `options.request` resubmits it as it was first sent (a
+   * ToolExecutionRequest or WorkspaceOperationContract): needed when the stored one was redacted; it
+   * runs only when it hashes to the approval's digest.
+   */
+  async resume(id: string, options: { request?: unknown } = {}): Promise<ToolCallOutcome | OperationOutcome> {
+    if (options.request === undefined) return resume(this.context, id);
+    const kind = (options.request as { kind?: unknown } | null)?.kind;
+    const contract = kind === "WorkspaceOperationContract" ? kind : "ToolExecutionRequest";
+    const checked = validate(contract, options.request);
+    if (!checked.ok)
+      return {
+        kind: "rejected",
+        error: executorError("request_invalid", `the request resubmitted is not a valid ${contract}`),
+        errors: checked.errors,
+      };
+    return resume(
+      this.context,
+      id,
+      contract === "WorkspaceOperationContract"
+        ? { operation: checked.value as WorkspaceOperationContract }
+        : { request: checked.value as ToolExecutionRequest },
+    );
   }
 
   cancel(id: string, reason = "cancelled on request") {

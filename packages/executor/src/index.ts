@@ -5,9 +5,10 @@ export {
   type StoredAnnotation,
   sessionAnnotationStream,
 } from "./annotations.js";
+export type { ApprovalCheckCode, ResultApproval } from "./approval-check.js";
 export { type ApprovalListing, describeTool } from "./approval-list.js";
 export { callDigest } from "./approval-reuse.js";
-export type { ResolveOutcome } from "./approvals.js";
+export type { ResolveOptions, ResolveOutcome } from "./approvals.js";
 export type { Mode } from "./context.js";
 export type { DecideAnswer, DecideOptions, DecideOutcome, Verdict } from "./decide-call.js";
 export type { ExecutorError } from "./errors.js";
@@ -40,7 +41,24 @@ export {
 } from "./model-calls/usage-report.js";
 export type { OperationOutcome } from "./operations.js";
 export type { RecordedOutcome, ReportedOutcome } from "./outcome.js";
+export { type RedactionRecord, requestRedactions } from "./redaction/redaction-record.js";
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
+export {
+  type DigestSubject,
+  requestDigest,
+  resolutionMessage,
+  signResolution,
+} from "./signing/approval-signature.js";
+export {
+  approverKeyPath,
+  auditKeyPath,
+  auditPublicKey,
+  createApproverKey,
+  createAuditKey,
+  type LoadedKey,
+  listKeys,
+  loadApproverKey,
+} from "./signing/key-names.js";
 export { type DeliveryOptions, droppedCount, EventDelivery, type SinkReport } from "./sinks/delivery.js";
 export {
   type EventListener,
@@ -52,8 +70,9 @@ export {
   type SinkTargetOptions,
   stdoutSink,
 } from "./sinks/sink.js";
-export { defaultStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
+export { defaultStateDir, ensureStateDir, stateRoot, workspaceIdOf } from "./state-dir.js";
 export { assertTransition, type State, terminalStates, transitions } from "./state-machine.js";
 export { describeStore, openStore, type StoreSelection } from "./store-url.js";
 export type { ToolCallOutcome } from "./tool-call.js";
 export { otlpRequested, type TracingOption } from "./tracing/tracing.js";
+export { behindWriteBoundary, type WriteBoundary } from "./write-boundary.js";

@@ -13,6 +13,7 @@ import {
   type WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
 import { isStateError, thisProcess } from "@workspace-ops/store";
+import { approvalHolds } from "./approval-check.js";
 import { requestCancel, watchForCancel } from "./cancel.js";
 import { containerArgv, detectContainerRuntime } from "./containers.js";
 import { currentState, type ExecutorContext, Phase, principalKey } from "./context.js";
@@ -162,6 +163,7 @@ function approvalRequest(
       workspaceId: operation.workspaceOperation.workspace.workspaceId,
     },
     traceparent: operation.audit.traceparent,
+    subject: { operation, actor },
   });
 }
 
@@ -193,17 +195,40 @@ export async function endOperation(
 
 const reason = (code: string, message: string): Reason => ({ code, message, policy: "executor" });
 
-/** Runs an approved operation nobody was waiting for (`wsops resume`). */
-export async function resumeOperation(ctx: ExecutorContext, id: string): Promise<OperationOutcome> {
+/**
+ * Runs an approved operation (`wsops resume`, or a resubmission of the same operation: `original`),
+ * once its approval holds (signature, approvers, the operation's digest); one that does not hold ends
+ * it denied, and nothing runs.
+ */
+export async function resumeOperation(
+  ctx: ExecutorContext,
+  id: string,
+  original?: { operation: WorkspaceOperationContract },
+): Promise<OperationOutcome> {
   const records = await ctx.store.read(id);
   const stored = records.find((r) => r.type === "request")?.data as Stored | undefined;
   if (!stored?.operation)
     return { kind: "rejected", error: executorError("not_found", `no operation ${id}`) };
+  const resubmitted = original ? { operation: original.operation, actor: stored.actor } : undefined;
+  if (original !== undefined && resubmitted?.operation.workspaceOperation.operationId !== id)
+    return {
+      kind: "rejected",
+      error: executorError("request_invalid", `the operation resubmitted is not operation ${id}`),
+    };
   const state = currentState(records);
   if (state !== "approved")
     return {
       kind: "rejected",
       error: executorError("not_approved", `operation ${id} is ${state}, not approved`),
+    };
+  const held = await approvalHolds(ctx, records, resubmitted ? { original: resubmitted } : {});
+  if (held.kind === "redacted")
+    return {
+      kind: "rejected",
+      error: executorError(
+        "request_redacted",
+        `the stored operation ${id} was redacted (${held.rules.join(", ")}), so it cannot be run from storage: resubmit the same operation (wsops resume ${id} --request FILE)`,
+      ),
     };
   const owner = thisProcess();
   if (!(await ctx.store.claim(id, owner)))
@@ -212,10 +237,13 @@ export async function resumeOperation(ctx: ExecutorContext, id: string): Promise
       error: executorError("already_claimed", `operation ${id} is already being run`),
     };
   try {
+    const traceparent = stored.operation.audit.traceparent;
+    if (held.kind === "refused")
+      return await endOperation(new Phase(ctx, id), "approved", "denied", [held.reason], traceparent);
     const decision = records.findLast((r) => r.type === "decision")?.data as
       | ToolExecutionDecision
       | undefined;
-    return await handle(ctx, stored, "approved", decision);
+    return await handle(ctx, resubmitted ?? stored, "approved", decision);
   } catch (error) {
     // Between our read and our claim another process ran or cancelled it: approved → running failed.
     if (!isStateError(error, "conflict")) throw error;

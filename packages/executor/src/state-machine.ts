@@ -26,7 +26,8 @@ export const terminalStates: ReadonlySet<State> = new Set([
 export const transitions: Readonly<Record<State, readonly State[]>> = {
   pending: ["running", "awaiting_approval", "denied", "unavailable", "succeeded", "cancelled"],
   awaiting_approval: ["approved", "denied", "cancelled"],
-  approved: ["running", "cancelled", "unavailable"],
+  // approved → denied: the approval did not hold up when checked before running (signature, request digest).
+  approved: ["running", "denied", "cancelled", "unavailable"],
   running: ["succeeded", "failed", "timed_out", "cancelled", "unavailable"],
   succeeded: [],
   failed: [],

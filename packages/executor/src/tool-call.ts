@@ -8,6 +8,7 @@ import {
   validate,
 } from "@workspace-ops/contracts";
 import { isStateError, thisProcess } from "@workspace-ops/store";
+import { approvalHolds, type ResultApproval } from "./approval-check.js";
 import { callDigest, parkedCalls, useApproval } from "./approval-reuse.js";
 import { type CancelWatch, watchForCancel } from "./cancel.js";
 import { currentState, type ExecutorContext, Phase, principalKey } from "./context.js";
@@ -202,6 +203,7 @@ const approvalRequest = (
     decision,
     summary: { tool: request.tool, cwd: request.context.cwd, workspaceId: request.context.workspaceId },
     traceparent: request.correlation.traceparent,
+    subject: { request },
   });
 
 interface RunFacts {
@@ -210,6 +212,8 @@ interface RunFacts {
   approvalRequestId?: string;
   /** The earlier, approved call whose approval this one used: it ends as this one does. */
   usedApprovalOf?: string;
+  /** Who resolved the call's approval, and whether it was signed. */
+  approval?: ResultApproval;
 }
 
 /**
@@ -468,6 +472,7 @@ async function finish(
   if (reasons?.length) result.reasons = reasons;
   if (end.decision) result.decisionId = end.decision.decisionId;
   if (end.approvalRequestId) result.approvalRequestId = end.approvalRequestId;
+  if (end.approval) result.approval = end.approval;
   if (end.ran) {
     if (end.ran.exitCode !== null && end.ran.outcome !== "cancelled") result.exitCode = end.ran.exitCode;
     if (end.ran.signal && end.ran.outcome !== "succeeded") result.signal = end.ran.signal;
@@ -493,8 +498,9 @@ async function finish(
       ...(end.decision ? { decisionId: end.decision.decisionId } : {}),
     });
   }
-  await phase.commit();
-  return { kind: "finished", result: checked };
+  // The caller gets the result as it was stored: redacted like every record.
+  const committed = await phase.commit();
+  return { kind: "finished", result: phase.recorded(committed, "result")[0] as ToolExecutionResult };
 }
 
 function checkedResult(result: Record<string, unknown>): ToolExecutionResult {
@@ -524,16 +530,28 @@ export function endUsedApproval(phase: Phase, usedOf: string, result: ToolExecut
   phase.otherTransition(usedOf, "running", to, { ranAs: as }, [{ type: "result", data: own }]);
 }
 
-/** Runs an approved call that nobody was waiting for (`wsops resume`), or ends an expired one. */
-export async function resumeToolCall(ctx: ExecutorContext, id: string): Promise<ToolCallOutcome> {
+/**
+ * Runs an approved call — for the caller that waited for it (`original`: the request it sent), for
+ * `wsops resume`, or for a resubmission of the same request — or ends an expired one. The approval is
+ * checked first (signature, approvers, the request's digest): one that does not hold ends the call
+ * denied, and nothing runs.
+ */
+export async function resumeToolCall(
+  ctx: ExecutorContext,
+  id: string,
+  original?: { request: ToolExecutionRequest },
+): Promise<ToolCallOutcome> {
   const records = await ctx.store.read(id);
   const requestRecord = records.find((r) => r.type === "request");
   if (!requestRecord)
     return { kind: "rejected", error: executorError("not_found", `no tool execution ${id}`) };
-  const { request, decidedFor } = requestRecord.data as {
-    request: ToolExecutionRequest;
-    decidedFor?: string;
-  };
+  const { decidedFor } = requestRecord.data as { decidedFor?: string };
+  if (original !== undefined && original.request.toolExecutionId !== id)
+    return {
+      kind: "rejected",
+      error: executorError("request_invalid", `the request resubmitted is not tool execution ${id}`),
+    };
+  const request = original?.request ?? (requestRecord.data as { request: ToolExecutionRequest }).request;
   const state = currentState(records);
   // A call decided for an agent runtime is the runtime's to run: it retries it, and the retry uses the approval.
   if (decidedFor)
@@ -558,6 +576,20 @@ export async function resumeToolCall(ctx: ExecutorContext, id: string): Promise<
       error: executorError("not_approved", `tool execution ${id} is ${state}, not approved`),
     };
   }
+  const held = await approvalHolds(ctx, records, original ? { original } : {});
+  if (held.kind === "redacted")
+    return {
+      kind: "rejected",
+      error: executorError(
+        "request_redacted",
+        `the stored request of ${id} was redacted (${held.rules.join(", ")}), so it cannot be run from storage: resubmit the same request (wsops resume ${id} --request FILE)`,
+      ),
+    };
+  const facts: RunFacts = {
+    ...(decision ? { decision } : {}),
+    ...(approval ? { approvalRequestId: approval.approvalRequestId } : {}),
+    ...(held.approval ? { approval: held.approval } : {}),
+  };
   const owner = thisProcess();
   if (!(await ctx.store.claim(id, owner)))
     return {
@@ -565,10 +597,17 @@ export async function resumeToolCall(ctx: ExecutorContext, id: string): Promise<
       error: executorError("already_claimed", `tool execution ${id} is already being run`),
     };
   try {
-    return await run(ctx, request, "approved", started, {
-      ...(decision ? { decision } : {}),
-      ...(approval ? { approvalRequestId: approval.approvalRequestId } : {}),
-    });
+    if (held.kind === "refused") {
+      const phase = new Phase(ctx, id).transition("approved", "denied", { reason: held.reason.code });
+      return await finish(
+        ctx,
+        request,
+        started,
+        { ...facts, outcome: "denied", reasons: [held.reason] },
+        phase,
+      );
+    }
+    return await run(ctx, request, "approved", started, facts);
   } catch (error) {
     // Between our read and our claim another process ran or cancelled it: approved → running failed.
     if (!isStateError(error, "conflict")) throw error;
@@ -652,6 +691,7 @@ export function pendingOutcome(
     toolExecutionId: request.toolExecutionId,
     approvalRequestId: approval.approvalRequestId,
     expiresAt: approval.expiresAt,
-    result: checked.value,
+    // Not stored, but it leaves the executor: redacted as if it were.
+    result: ctx.redactor.redact(checked.value).value,
   };
 }

@@ -381,4 +381,19 @@ describe("createRedactor", () => {
     });
     expect(redact(value, { now })).toEqual(expected);
   });
+
+  it("compiles the rules once and counts each call afresh, as redact does", () => {
+    const redactor = createRedactor({ now });
+    const document = { token: ghp, note: `key ${awsKeyId}` };
+    const first = redactor.redact(document);
+    expect(first).toEqual(redact(document, { now }));
+    expect(redactor.redact(document).report).toEqual(first.report);
+    expect(redactor.redactText(`id ${awsKeyId}`)).toEqual(redactText(`id ${awsKeyId}`, { now }));
+    expect(() => redactor.redactText(1 as unknown as string)).toThrow(
+      "redactText expects a string, got number",
+    );
+    expect(() => createRedactor({ rules: [{ id: "bad id", description: "x", pattern: /x/ }] })).toThrow(
+      'redaction rule id "bad id" is not an Identifier',
+    );
+  });
 });

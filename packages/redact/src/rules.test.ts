@@ -166,6 +166,10 @@ const negatives: [string, string][] = [
   ["generic-secret", "mysql --password-file /run/secrets/db; Error: token expired; password:"],
   ["generic-secret", '{"token": 42, "password": null, "secret": true, "apiKey": ""}'],
   ["secret-env", "STRIPE_PUBLIC_KEY=pk_1 stripe_key=lower SORT_KEYS=1 PRIMARY_KEY"],
+  [
+    "generic-secret",
+    "cat: /home/me/.aws/credentials: No such file or directory; ls: ./password: Permission denied",
+  ],
 ];
 
 describe("default rules", () => {

@@ -137,9 +137,9 @@ export const defaultRules: readonly RedactionRule[] = Object.freeze(
       id: "generic-secret",
       description:
         "Secret assignments in env, ini, CLI, YAML-ish and JSON-in-text form: password=, secret:, token=, api_key=, " +
-        '--password value, "apiKey": "…" (the key and quotes are kept).',
+        '--password value, "apiKey": "…" (the key and quotes are kept). A key that ends a path (…/credentials: No such file) is not one.',
       pattern: new RegExp(
-        String.raw`(?:(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,64}?${TEXT_KEYS}${ASSIGN}|(?<![A-Za-z0-9_.-])--[A-Za-z0-9_.-]{0,64}?${TEXT_KEYS}[ \t]{1,8}(?![-\s])["']?)${VALUE}`,
+        String.raw`(?:(?<![A-Za-z0-9_./-])[A-Za-z0-9_.-]{0,64}?${TEXT_KEYS}${ASSIGN}|(?<![A-Za-z0-9_.-])--[A-Za-z0-9_.-]{0,64}?${TEXT_KEYS}[ \t]{1,8}(?![-\s])["']?)${VALUE}`,
         "gi",
       ),
     },

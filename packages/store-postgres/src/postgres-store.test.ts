@@ -90,6 +90,21 @@ describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", (
       await store.close();
     });
 
+    it("brings a database of schema 1 up to 2, keeping its log", async () => {
+      const url = freshSchemaUrl(database.url);
+      const store = await openPostgresStore(url);
+      await store.commit({ audit: [{ type: "t", subject: "-", data: 1 }] });
+      await store.close();
+      psql(
+        url,
+        "ALTER TABLE audit_head DROP COLUMN signature; DELETE FROM wsops_schema_migrations WHERE version = 2",
+      );
+      const upgraded = await openPostgresStore(url);
+      expect(psql(url, "SELECT version FROM wsops_schema_migrations ORDER BY version").trim()).toBe("1\n2");
+      expect(await upgraded.verifyAudit()).toMatchObject({ ok: true, records: 1 });
+      await upgraded.close();
+    });
+
     it("refuses a database whose schema is newer than it knows", async () => {
       const url = freshSchemaUrl(database.url);
       await (await openPostgresStore(url)).close();

@@ -19,6 +19,7 @@ import {
   type StoredRecord,
   type StreamFilter,
   type StreamInfo,
+  type VerifyOptions,
 } from "@workspace-ops/store";
 import {
   type ApprovalRowIn,
@@ -31,11 +32,13 @@ import {
   type CommitPlan,
   type ExistingReservation,
   exportSnapshot,
+  needsSignedRecord,
   OperationTracker,
   ownerIsGone,
   type PreparedBatch,
   pageLimit,
   parseAuditRow,
+  parseHeadSignature,
   planCommit,
   prepareBatch,
   type RecordRowIn,
@@ -169,7 +172,7 @@ class PostgresStore implements Store {
     const results = (await client.query(
       [
         "BEGIN",
-        "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+        "SELECT seq, hash, signature FROM audit_head WHERE id = 1 FOR UPDATE",
         // Separate statements: each sees what was committed before the head lock was granted.
         prepared.audit.length ? "SELECT * FROM audit ORDER BY seq DESC LIMIT 1" : nothing,
         prepared.streams.length
@@ -188,15 +191,24 @@ class PostgresStore implements Store {
     const [, headRows, lastRows, streamRows, approvalRows, , totalRows, reservationRows] = results.map(
       (r) => r.rows,
     );
-    const headRow = headRows?.[0] as { seq: string; hash: string } | undefined;
+    const headRow = headRows?.[0] as { seq: string; hash: string; signature: string | null } | undefined;
     if (headRow === undefined)
       throw new StateError("corrupt", "the audit head row is missing; run wsops audit verify");
     const head: AuditHead = { seq: Number(headRow.seq), hash: headRow.hash };
     if (prepared.audit.length) assertChainEnd(head, lastRows?.[0] as AuditRow | undefined);
+    const signature = prepared.signHead ? parseHeadSignature(headRow.signature) : null;
+    // Only when commits without the audit key moved the head since it was signed: one more round trip.
+    const hashAtSignedSeq =
+      signature && needsSignedRecord(head, signature)
+        ? (await client.query<{ hash: string }>("SELECT hash FROM audit WHERE seq = $1", [signature.seq]))
+            .rows[0]?.hash
+        : undefined;
     const plan = planCommit(
       prepared,
       {
         head,
+        signature,
+        hashAtSignedSeq,
         streams: new Map(
           (
             streamRows as {
@@ -343,7 +355,9 @@ class PostgresStore implements Store {
           "seq bigint, at text, type text, subject text, data text, prev_hash text, hash text",
           plan.audit.map((a) => ({ ...a, prev_hash: a.prevHash })),
         )}`,
-        `UPDATE audit_head SET seq = ${plan.head.seq}, hash = ${lit(plan.head.hash)} WHERE id = 1`,
+        `UPDATE audit_head SET seq = ${plan.head.seq}, hash = ${lit(plan.head.hash)}${
+          plan.headSignature ? `, signature = ${lit(plan.headSignature)}` : ""
+        } WHERE id = 1`,
       );
     }
     // Delivered when the transaction commits, to every executor listening on this database.
@@ -497,8 +511,8 @@ class PostgresStore implements Store {
     });
   }
 
-  verifyAudit(): Promise<AuditVerification> {
-    return this.#run("verify", () => this.#withSnapshot((snapshot) => verifySnapshot(snapshot)));
+  verifyAudit(options: VerifyOptions = {}): Promise<AuditVerification> {
+    return this.#run("verify", () => this.#withSnapshot((snapshot) => verifySnapshot(snapshot, options)));
   }
 
   async *exportAudit(exportedAt = new Date()): AsyncGenerator<string> {
@@ -583,8 +597,8 @@ class PostgresStore implements Store {
   /** The head and the records, in pages, in one repeatable-read transaction on `client`. */
   async #snapshotOn(client: pg.PoolClient): Promise<AuditSnapshot> {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const { rows } = await client.query<{ seq: string; hash: string }>(
-      "SELECT seq, hash FROM audit_head WHERE id = 1",
+    const { rows } = await client.query<{ seq: string; hash: string; signature: string | null }>(
+      "SELECT seq, hash, signature FROM audit_head WHERE id = 1",
     );
     const head = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: -1, hash: "" };
     async function* records() {
@@ -599,7 +613,7 @@ class PostgresStore implements Store {
         after = Number((page.rows.at(-1) as AuditRow).seq);
       }
     }
-    return { head, records: records() };
+    return { head, signature: rows[0]?.signature ?? null, records: records() };
   }
 
   async #withSnapshot<T>(use: (snapshot: AuditSnapshot) => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@
 // how audit rows are read back, checked and exported — the same for every database.
 export { type AuditRow, auditFromRow, type ParsedAudit, parseAuditRow } from "./audit/audit-fields.js";
 export { assertChainEnd } from "./audit/chain-end.js";
+export { needsSignedRecord, parseHeadSignature } from "./audit/head-signature.js";
 export { type AuditSnapshot, exportSnapshot, verifySnapshot } from "./audit/snapshot.js";
 export { ownerIsGone } from "./claims.js";
 export {

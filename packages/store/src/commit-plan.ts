@@ -1,6 +1,8 @@
 // What a commit writes, worked out once for every backend: the batch is checked before any
 // transaction starts (prepareBatch), then, inside the transaction and given what the database holds,
 // planCommit assigns seqs, chains the audit records and finds the conflicts.
+import { PUBLIC_KEY_PATTERN } from "@workspace-ops/signing";
+import { assertSignedHead, signAuditHead } from "./audit/head-signature.js";
 import { hashRecord } from "./audit/record-hash.js";
 import { StateError } from "./errors.js";
 import { jsonText } from "./json-value.js";
@@ -9,6 +11,8 @@ import type {
   ApprovalState,
   ApprovalWrite,
   AuditHead,
+  AuditHeadKey,
+  AuditHeadSignature,
   AuditRecord,
   Batch,
   Committed,
@@ -44,6 +48,8 @@ export interface PreparedBatch {
   reserve: (UsageReservation & { expiresMs: number })[];
   release: string[];
   audit: { type: string; subject: string; data: Json }[];
+  /** The key to sign the new head with, if any. */
+  signHead: AuditHeadKey | undefined;
   /** Every stream the commit appends to, and every approval it writes: what planCommit needs to know. */
   streams: string[];
   approvalIds: string[];
@@ -179,6 +185,15 @@ export function prepareBatch(batch: Batch): PreparedBatch {
       throw new StateError("record_invalid", "audit subject must be a string");
     return { type: entry.type, subject: entry.subject, data: jsonText(entry.data) };
   });
+  const key = batch.signHead;
+  if (
+    key !== undefined &&
+    (key?.privateKey?.type !== "private" ||
+      key.privateKey.asymmetricKeyType !== "ed25519" ||
+      typeof key.publicKey !== "string" ||
+      !PUBLIC_KEY_PATTERN.test(key.publicKey))
+  )
+    throw new StateError("record_invalid", "signHead must be an Ed25519 private key and its public key text");
   return {
     appends,
     approvals,
@@ -186,6 +201,7 @@ export function prepareBatch(batch: Batch): PreparedBatch {
     reserve,
     release,
     audit,
+    signHead: key,
     streams: [...new Set(appends.map((a) => a.stream))],
     approvalIds: [...new Set(approvals.map((a) => a.approvalRequestId))],
     reservationIds: [...new Set([...reserved, ...release])],
@@ -195,6 +211,10 @@ export function prepareBatch(batch: Batch): PreparedBatch {
 /** What the database holds that a commit depends on, read inside its transaction. */
 export interface CommitState {
   head: AuditHead;
+  /** The head's last signature (read only when the batch signs). */
+  signature?: AuditHeadSignature | null;
+  /** The stored hash of the record that signature names, when the head moved on since (needsSignedRecord). */
+  hashAtSignedSeq?: string | undefined;
   /** The streams of the batch that exist, by name. */
   streams: ReadonlyMap<string, { lastSeq: number; sessionId: string | null; state: string | null }>;
   /** The approvals the batch writes that exist, by id. */
@@ -277,11 +297,18 @@ export interface CommitPlan {
   audit: AuditRowOut[];
   /** The audit head after the commit (unchanged when it has no audit records). */
   head: AuditHead;
+  /** The new head's signature, when the batch signs and the head moved. */
+  headSignature: AuditHeadSignature | undefined;
   committed: Committed;
 }
 
-/** Assigns seqs and hashes, or throws `conflict` / `not_found` / `record_invalid`: then nothing is written. */
+/**
+ * Assigns seqs and hashes (and signs the new head), or throws `conflict` / `not_found` /
+ * `record_invalid` / `corrupt`: then nothing is written.
+ */
 export function planCommit(batch: PreparedBatch, state: CommitState, at: string): CommitPlan {
+  const signing = batch.signHead !== undefined && batch.audit.length > 0 ? batch.signHead : undefined;
+  if (signing) assertSignedHead(signing, state.head, state.signature ?? null, state.hashAtSignedSeq);
   const known = new Map(state.streams);
   const created = new Map<string, StreamInfo>();
   const updated = new Map<string, StreamUpdate>();
@@ -424,6 +451,7 @@ export function planCommit(batch: PreparedBatch, state: CommitState, at: string)
     released: batch.release,
     audit: auditRows,
     head,
+    headSignature: signing ? signAuditHead(head, signing) : undefined,
     committed: { at, appends, audit },
   };
 }

@@ -6,6 +6,7 @@ export {
   serializeAuditRecord,
   verifyExportFile,
 } from "./audit/export-format.js";
+export { auditHeadMessage } from "./audit/head-signature.js";
 export { GENESIS_HASH, HASH_PATTERN, hashRecord } from "./audit/record-hash.js";
 export { type ChainSource, verifyChain } from "./audit/verify-chain.js";
 export { ChangeFeed } from "./change-feed.js";

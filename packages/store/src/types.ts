@@ -1,6 +1,7 @@
 // The Store: the executor's durable state in a database — append-only streams of typed records, the
 // relational indexes that make listing cheap, approvals, claims, usage, and the hash-chained audit log,
 // all changed together, one transaction per commit.
+import type { KeyObject } from "node:crypto";
 
 /** `full`: a commit is on disk before it is acknowledged. `relaxed`: it survives a process crash,
  * but a power loss (SQLite) or a database-server crash (PostgreSQL) may undo the last commits. */
@@ -49,6 +50,24 @@ export interface NewAuditRecord {
 export interface AuditHead {
   seq: number;
   hash: string;
+}
+
+/** An Ed25519 signature over an audit head (see auditHeadMessage): which head, by which key. */
+export interface AuditHeadSignature {
+  seq: number;
+  hash: string;
+  algorithm: "ed25519";
+  /** `ed25519:<base64>` of the audit key. */
+  publicKey: string;
+  /** Base64 signature over the canonical JSON {kind: "wsops.audit-head", seq, hash}. */
+  value: string;
+}
+
+/** The audit key a commit signs the new head with (its private half never leaves the process). */
+export interface AuditHeadKey {
+  privateKey: KeyObject;
+  /** `ed25519:<base64>` of its public half. */
+  publicKey: string;
 }
 
 export type StreamKind = "tool_execution" | "operation" | "reserved";
@@ -207,6 +226,12 @@ export interface Batch {
   /** Reservations to drop (a call that ended records its usage in the same commit); unknown ids are ignored. */
   release?: readonly string[];
   audit?: readonly NewAuditRecord[];
+  /**
+   * Sign the audit head this commit makes with this key, in the same transaction — after checking that
+   * the head it extends is the one last signed by the same key (otherwise `corrupt`, nothing written).
+   * A commit without it leaves the last signature as it was (the records after it are then unsigned).
+   */
+  signHead?: AuditHeadKey;
 }
 
 export interface Committed {
@@ -244,10 +269,29 @@ export interface ApprovalFilter {
   limit?: number;
 }
 
-export type AuditDefect = "edited" | "deleted" | "reordered" | "truncated" | "malformed" | "head_mismatch";
+export type AuditDefect =
+  | "edited"
+  | "deleted"
+  | "reordered"
+  | "truncated"
+  | "malformed"
+  | "head_mismatch"
+  /** A trusted audit key was given, but the head (or its last records) carries no signature by it. */
+  | "head_unsigned"
+  /** The head's signature is not by a trusted key, does not verify, or names a record the log no longer holds. */
+  | "head_signature_invalid";
+
+/** What a verification found about the head's signature. */
+export interface HeadSignatureStatus {
+  publicKey: string;
+  /** The seq it covers. */
+  seq: number;
+  /** True when checked against a trusted audit key; false when no key was given (it is then only reported). */
+  verified: boolean;
+}
 
 export type AuditVerification =
-  | { ok: true; records: number; head: string }
+  | { ok: true; records: number; head: string; signature?: HeadSignatureStatus }
   | {
       ok: false;
       /** How many records verified before the first bad one. */
@@ -255,6 +299,11 @@ export type AuditVerification =
       /** `position`: 1-based place in seq order (in an export file, the record's line is position + 1). */
       firstBad: { seq: number | null; position: number; code: AuditDefect; message: string };
     };
+
+export interface VerifyOptions {
+  /** The audit public keys to trust; none: a signature is only reported, not checked. */
+  headKeys?: readonly string[];
+}
 
 export interface Store {
   readonly backend: "sqlite" | "postgres";
@@ -296,8 +345,11 @@ export interface Store {
    * of `type` when given (the others are skipped without being read into records).
    */
   readAudit(options?: { afterSeq?: number; limit?: number; type?: string }): Promise<AuditRecord[]>;
-  /** Checks every record's hash, the chain, the sequence and the head; names the first bad record. */
-  verifyAudit(): Promise<AuditVerification>;
+  /**
+   * Checks every record's hash, the chain, the sequence and the head; names the first bad record. With
+   * `headKeys` (trusted audit public keys, `ed25519:<base64>`), the head must also be signed by one of them.
+   */
+  verifyAudit(options?: VerifyOptions): Promise<AuditVerification>;
   /**
    * The audit export (see docs/executor.md): a header line naming the head, then every record up to
    * it, one JSON line each, read from one snapshot. Yields chunks of whole lines.

@@ -4,7 +4,8 @@
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import { describeStore, openStore } from "@workspace-ops/executor";
+import { auditPublicKey, describeStore, openStore } from "@workspace-ops/executor";
+import { PUBLIC_KEY_PATTERN } from "@workspace-ops/signing";
 import { type AuditVerification, verifyExportFile } from "@workspace-ops/store";
 import { z } from "zod";
 import { parseCommand } from "../args.js";
@@ -13,26 +14,45 @@ import { type Io, UsageError } from "../io.js";
 import { storeHelp, storeOptions, storeSchema, storeSelectionOf } from "./executor-shared.js";
 
 export const auditUsage = `Usage:
-  wsops audit verify [--file EXPORT]       check the audit log (or an export file) and name the first bad record
+  wsops audit verify [--file EXPORT] [--audit-key PUBLIC_KEY]...
+                                           check the audit log (or an export file) and name the first bad
+                                           record; with an audit public key, also the head's signature
   wsops audit export [--format jsonl] [--out FILE]
                                            write a copy that verifies on its own (default: to stdout)
 
 Options:
   --workspace DIR      the workspace root (default: the current directory)
 ${storeHelp}
+  --audit-key KEY      an audit public key (ed25519:…) the head must be signed by; repeatable. Default
+                       for the store: its audit key in the keys directory (wsops keys create --audit),
+                       when this user has one
   --json               print machine-readable JSON
 
-Exit codes: verify 0 intact, 1 names the first bad record; export 0 written; 69 the store cannot be
+Exit codes: verify 0 intact, 1 names the first bad record (head_unsigned, head_signature_invalid: the
+head is not signed by the audit key, or the log was rewritten after it was signed); export 0 written; 69 the store cannot be
 opened; 2 usage error. The export format is described in docs/executor.md.
 `;
 
 export async function auditCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { ...storeOptions, file: { type: "string" }, format: { type: "string" }, out: { type: "string" } },
+    {
+      ...storeOptions,
+      file: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+      "audit-key": { type: "string", multiple: true },
+    },
     z.object({
       ...storeSchema,
       file: z.string().min(1).optional(),
+      "audit-key": z
+        .array(
+          z
+            .string()
+            .regex(PUBLIC_KEY_PATTERN, { error: "must be ed25519:<base64>, as wsops keys list shows" }),
+        )
+        .optional(),
       format: z.enum(["jsonl"], { error: "must be jsonl" }).default("jsonl"),
       out: z.string().min(1).optional(),
     }),
@@ -43,13 +63,15 @@ export async function auditCommand(argv: string[], io: Io): Promise<number> {
   if (action === "verify" && (values.out || argv.includes("--format")))
     throw new UsageError("--out and --format belong to audit export");
   if (action === "export" && values.file) throw new UsageError("--file belongs to audit verify");
+  if (action === "export" && values["audit-key"]) throw new UsageError("--audit-key belongs to audit verify");
+  const given = values["audit-key"] ?? [];
 
   if (action === "verify" && values.file) {
     const path = resolve(values.file);
     return report(
       io,
       values.json,
-      await verifyExportFile(path),
+      await verifyExportFile(path, { headKeys: given }),
       `export ${path}`,
       (position) => `line ${position + 1}`,
     );
@@ -57,14 +79,16 @@ export async function auditCommand(argv: string[], io: Io): Promise<number> {
   const selection = storeSelectionOf(values);
   const store = await openStore(selection);
   try {
-    if (action === "verify")
+    if (action === "verify") {
+      const own = auditPublicKey(store.location);
       return report(
         io,
         values.json,
-        await store.verifyAudit(),
+        await store.verifyAudit({ headKeys: given.length > 0 ? given : own ? [own] : [] }),
         describeStore(selection),
         (position) => `record ${position}`,
       );
+    }
     return await exportTo(io, store, values.out ? resolve(values.out) : null, values.json);
   } finally {
     await store.close();
@@ -79,9 +103,15 @@ function report(
   place: (position: number) => string,
 ): number {
   if (json) io.stdout(`${JSON.stringify({ ...verdict, store: where }, null, 2)}\n`);
-  else if (verdict.ok)
-    io.stdout(`audit log intact: ${verdict.records} records, head ${verdict.head} (${where})\n`);
-  else {
+  else if (verdict.ok) {
+    const signature = verdict.signature;
+    const signed = !signature
+      ? "; the head is not signed (no audit key)"
+      : signature.verified
+        ? `; the head is signed by ${signature.publicKey}, verified`
+        : `; the head is signed by ${signature.publicKey}, NOT checked: give its public key with --audit-key`;
+    io.stdout(`audit log intact: ${verdict.records} records, head ${verdict.head}${signed} (${where})\n`);
+  } else {
     const { seq, position, code, message } = verdict.firstBad;
     const at = `${place(position)}${seq !== null ? ` (seq ${seq})` : ""}`;
     io.stdout(`audit log BROKEN at ${at}: ${code}: ${message} (${where})\n`);

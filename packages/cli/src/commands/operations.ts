@@ -1,8 +1,10 @@
 // submit, status, logs, approve, deny, resume, cancel.
+
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { CommandAnalysis, ToolExecutionDecision } from "@workspace-ops/contracts";
 import type { OperationOutcome, ToolCallOutcome } from "@workspace-ops/executor";
-import { terminalStates } from "@workspace-ops/executor";
+import { approverKeyPath, loadApproverKey, terminalStates } from "@workspace-ops/executor";
 import { ChangeFeed, type StoredRecord } from "@workspace-ops/store";
 import { z } from "zod";
 import { parseCommand } from "../args.js";
@@ -27,15 +29,20 @@ export const operationsUsage = `Usage:
   wsops status ID                            state of a tool execution or operation (ID: its id, or
                                              the id of its approval request)
   wsops logs ID [--follow]                   its records (events, steps, decisions) as they are written
-  wsops approve ID --by TYPE:ID [--comment TEXT]
-  wsops deny ID --by TYPE:ID [--comment TEXT]
-  wsops resume ID                            run an approved call or operation nobody was waiting for
+  wsops approve ID --by TYPE:ID [--key FILE] [--comment TEXT]
+  wsops deny ID --by TYPE:ID [--key FILE] [--comment TEXT]
+                                             signed with --key, else with the resolver's own key
+                                             (wsops keys create --principal TYPE:ID) when there is one
+  wsops resume ID [--request FILE]           run an approved call or operation nobody was waiting for;
+                                             --request resubmits it as first sent (needed when the
+                                             stored one was redacted)
   wsops cancel ID [--reason TEXT]            end it (its whole process group) and record the cancel
 ${commonHelp}
 
 Exit codes: submit 0 succeeded, 1 failed, ${ExecExit.denied} denied, ${ExecExit.unavailable} unavailable, ${ExecExit.approvalPending} approval pending,
 ${ExecExit.timedOut} timed out, ${ExecExit.cancelled} cancelled, ${ExecExit.invalidRequest} invalid; status 0 (1 when unknown); approve/deny 0, 1 refused
-(for example self-approval); resume like exec or submit; cancel 0, 1 not running; 69 the store cannot be
+(self-approval, approval_unsigned, approver_not_listed, approval_bad_signature, request_changed) or a key
+that cannot be read; resume like exec or submit, 1 refused (request_redacted, not_approved); cancel 0, 1 not running; 69 the store cannot be
 opened; 2 usage error.
 `;
 
@@ -72,6 +79,14 @@ function decidedBy(decision: unknown): string {
   const d = decision as ToolExecutionDecision | undefined;
   if (!d?.decision) return "";
   return `\n  decision: ${d.decision}${d.classification ? ` (${describeClassification(d.classification)})` : ""}`;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+  }
 }
 
 const withId = (positionals: string[], what: string) => {
@@ -118,6 +133,8 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
       comment: { type: "string" },
       reason: { type: "string" },
       follow: { type: "boolean" },
+      key: { type: "string" },
+      request: { type: "string" },
     },
     z.object({
       ...commonSchema,
@@ -126,8 +143,13 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
       comment: z.string().max(4096).optional(),
       reason: z.string().min(1).max(4096).default("cancelled on request"),
       follow: z.boolean().optional(),
+      key: z.string().min(1).optional(),
+      request: z.string().min(1).optional(),
     }),
   );
+  if (values.key && name !== "approve" && name !== "deny")
+    throw new UsageError("--key belongs to approve and deny");
+  if (values.request && name !== "resume") throw new UsageError("--request belongs to resume");
   const executor = await openExecutor(
     values,
     values.json
@@ -140,13 +162,7 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
   try {
     switch (name) {
       case "submit": {
-        const file = withId(positionals, "submit");
-        let payload: unknown;
-        try {
-          payload = JSON.parse(await readFile(file, "utf8"));
-        } catch (error) {
-          throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
-        }
+        const payload = await readJson(withId(positionals, "submit"));
         return reportOperation(io, await executor.submit(payload, values.actor), values.json);
       }
       case "status": {
@@ -194,20 +210,38 @@ export async function operationsCommand(name: string, argv: string[], io: Io): P
           throw new UsageError(
             `${name} needs --by TYPE:ID (who ${name === "approve" ? "approves" : "denies"})`,
           );
+        // Signed with --key, else with the resolver's own key when this user has one.
+        const own = approverKeyPath(values.by);
+        const key = values.key || existsSync(own) ? await loadApproverKey(values.by, values.key) : undefined;
+        const options = { comment: values.comment, key };
         const result =
           name === "approve"
-            ? await executor.approve(id, values.by, values.comment)
-            : await executor.deny(id, values.by, values.comment);
+            ? await executor.approve(id, values.by, options)
+            : await executor.deny(id, values.by, options);
         if (!result.ok) {
           if (values.json) print(io, true, result, "");
           else io.stderr(`wsops ${name}: ${result.error.code}: ${result.error.message}\n`);
           return ExitCode.problems;
         }
-        print(io, values.json, result, `${result.resolution.resolution} ${id} (${result.toolExecutionId})`);
+        const how = result.signed
+          ? `signed with ${result.resolution.signature?.publicKey}`
+          : key
+            ? "signed, but the profile names no approvers to check it against"
+            : "unsigned: the profile names no approvers";
+        print(
+          io,
+          values.json,
+          result,
+          `${result.resolution.resolution} ${id} (${result.toolExecutionId}; ${how})`,
+        );
         return ExitCode.ok;
       }
       case "resume": {
-        const outcome = await executor.resume(withId(positionals, "resume"));
+        const id = withId(positionals, "resume");
+        const outcome = await executor.resume(
+          id,
+          values.request ? { request: await readJson(values.request) } : {},
+        );
         // Operations answer with their id and state; tool calls (and refusals) with a result.
         return "operationId" in outcome
           ? reportOperation(io, outcome, values.json)

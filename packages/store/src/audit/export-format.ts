@@ -2,8 +2,16 @@
 // export ends at; every further line is one audit record, in seq order, exactly as the store hashed it.
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import type { AuditHead, AuditRecord, AuditVerification } from "../types.js";
+import { isStateError } from "../errors.js";
+import type {
+  AuditHead,
+  AuditHeadSignature,
+  AuditRecord,
+  AuditVerification,
+  VerifyOptions,
+} from "../types.js";
 import { type ParsedAudit, parseAuditFields } from "./audit-fields.js";
+import { asHeadSignature } from "./head-signature.js";
 import { HASH_PATTERN } from "./record-hash.js";
 import { verifyChain } from "./verify-chain.js";
 
@@ -18,14 +26,21 @@ export interface ExportHeader {
   records: number;
   /** The last record's seq and hash. */
   head: AuditHead;
+  /** The head's signature by the audit key, when the log has one (it may cover an earlier seq). */
+  signature?: AuditHeadSignature;
 }
 
-export const exportHeader = (head: AuditHead, exportedAt: Date): ExportHeader => ({
+export const exportHeader = (
+  head: AuditHead,
+  exportedAt: Date,
+  signature: AuditHeadSignature | null = null,
+): ExportHeader => ({
   format: EXPORT_FORMAT,
   version: EXPORT_VERSION,
   exportedAt: exportedAt.toISOString(),
   records: head.seq,
   head: { seq: head.seq, hash: head.hash },
+  ...(signature ? { signature } : {}),
 });
 
 /** One record as one line, its keys in a fixed order. */
@@ -53,6 +68,14 @@ function parseHeader(line: string | undefined): ExportHeader | string {
   ) {
     return "the header's head must be {seq, hash} and records must equal head.seq";
   }
+  if (header.signature !== undefined) {
+    try {
+      asHeadSignature(header.signature, "the header's signature");
+    } catch (error) {
+      if (isStateError(error)) return error.message.replace(/; run wsops audit verify$/, "");
+      throw error;
+    }
+  }
   return header as ExportHeader;
 }
 
@@ -76,8 +99,14 @@ function parseLine(line: string): ParsedAudit {
   }
 }
 
-/** Verifies an export file on its own: header, then the chain up to the head the header names. */
-export async function verifyExportFile(path: string): Promise<AuditVerification> {
+/**
+ * Verifies an export file on its own: header, then the chain up to the head the header names; with
+ * `headKeys`, the header's signature too.
+ */
+export async function verifyExportFile(
+  path: string,
+  options: VerifyOptions = {},
+): Promise<AuditVerification> {
   const iterator = lines(path);
   const first = await iterator.next();
   const header = parseHeader(first.done ? undefined : first.value);
@@ -92,19 +121,23 @@ export async function verifyExportFile(path: string): Promise<AuditVerification>
   async function* records(): AsyncGenerator<ParsedAudit> {
     for await (const line of iterator) yield parseLine(line);
   }
-  return verifyChain({
-    head: header.head,
-    records,
-    positionOfSeq: async (seq) => {
-      let position = 0;
-      for await (const line of lines(path)) {
-        if (position > 0) {
-          const parsed = parseLine(line);
-          if (parsed.ok && parsed.record.seq === seq) return position;
+  return verifyChain(
+    {
+      head: header.head,
+      signature: header.signature ?? null,
+      records,
+      positionOfSeq: async (seq) => {
+        let position = 0;
+        for await (const line of lines(path)) {
+          if (position > 0) {
+            const parsed = parseLine(line);
+            if (parsed.ok && parsed.record.seq === seq) return position;
+          }
+          position++;
         }
-        position++;
-      }
-      return null;
+        return null;
+      },
     },
-  });
+    options.headKeys,
+  );
 }

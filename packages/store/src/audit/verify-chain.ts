@@ -1,5 +1,6 @@
-import type { AuditDefect, AuditHead, AuditRecord, AuditVerification } from "../types.js";
+import type { AuditDefect, AuditHead, AuditHeadSignature, AuditRecord, AuditVerification } from "../types.js";
 import type { ParsedAudit } from "./audit-fields.js";
+import { headSignatureDefect } from "./head-signature.js";
 import { GENESIS_HASH, hashRecord } from "./record-hash.js";
 
 /** What a chain verification reads: the records in stored order, the head, and a look-up. */
@@ -10,6 +11,8 @@ export interface ChainSource {
   head: AuditHead;
   /** The 1-based position of the record with this seq, if any: tells a reorder from a deletion. */
   positionOfSeq(seq: number): Promise<number | null>;
+  /** The head's signature, when it has one (`malformed`: what the store holds is not one). */
+  signature?: AuditHeadSignature | null | { malformed: string };
 }
 
 /** How far from its place a record whose seq was changed is still recognised as moved, not edited. */
@@ -20,13 +23,21 @@ type FirstBad = Extract<AuditVerification, { ok: false }>["firstBad"];
 /**
  * Checks every record's hash, the chain, the sequence (1, 2, 3… without gaps) and the head, and names
  * the first thing wrong. The head must name the last record exactly: records missing at the end are a
- * truncation, records after the head were not written by the store.
+ * truncation, records after the head were not written by the store. With `headKeys` (trusted audit
+ * public keys), the head must then be signed by one of them (see headSignatureDefect).
  */
-export async function verifyChain(source: ChainSource): Promise<AuditVerification> {
+export async function verifyChain(
+  source: ChainSource,
+  headKeys: readonly string[] = [],
+): Promise<AuditVerification> {
+  const stored = source.signature ?? null;
+  const signature = stored !== null && "malformed" in stored ? null : stored;
+  let signedHash: string | undefined;
   let previous: AuditRecord | null = null;
   let position = 0;
   for await (const parsed of source.records()) {
     position++;
+    if (parsed.ok && parsed.record.seq === signature?.seq) signedHash = parsed.record.hash;
     const firstBad = parsed.ok
       ? await findDefect(source, parsed.record, position, previous)
       : bad(parsed.seq, position, "malformed", `record ${position} is malformed: ${parsed.reason}`);
@@ -57,7 +68,29 @@ export async function verifyChain(source: ChainSource): Promise<AuditVerificatio
       firstBad: bad(lastSeq || null, position, "head_mismatch", message),
     };
   }
-  return { ok: true, records: position, head: lastHash };
+  if (stored !== null && "malformed" in stored)
+    return {
+      ok: false,
+      records: position,
+      firstBad: bad(head.seq, position, "head_signature_invalid", stored.malformed),
+    };
+  if (headKeys.length > 0) {
+    const defect = headSignatureDefect(head, signature, () => signedHash, headKeys);
+    if (defect !== null)
+      return {
+        ok: false,
+        records: position,
+        firstBad: bad(defect.seq, defect.seq ?? position, defect.code, defect.message),
+      };
+  }
+  return {
+    ok: true,
+    records: position,
+    head: lastHash,
+    ...(signature
+      ? { signature: { publicKey: signature.publicKey, seq: signature.seq, verified: headKeys.length > 0 } }
+      : {}),
+  };
 }
 
 /** What is wrong with the record at `position`, given the one before it; null when nothing. */

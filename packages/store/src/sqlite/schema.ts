@@ -85,7 +85,9 @@ const migrations: readonly string[] = [
   );
   INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
   `,
-  // 2: usage amounts for conditional reservations. Rows written before it count as nothing for
+  // 2: the head's signature by the workspace's audit key (JSON), written with the head it signs.
+  "ALTER TABLE audit_head ADD COLUMN signature TEXT;",
+  // 3: usage amounts for conditional reservations. Rows written before it count as nothing for
   // reservations, which matters only for the minute around the upgrade.
   `
   ALTER TABLE usage ADD COLUMN entry TEXT;

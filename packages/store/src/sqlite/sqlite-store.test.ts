@@ -53,6 +53,22 @@ describe("sqlite store: the database file", () => {
     await relaxed.close();
   });
 
+  it("brings a database of schema 1 up to 2, keeping its log", async () => {
+    const path = freshPath();
+    const store = await openSqliteStore(path);
+    await store.commit({ audit: [{ type: "t", subject: "-", data: 1 }] });
+    await store.close();
+    const db = new Database(path);
+    db.exec("ALTER TABLE audit_head DROP COLUMN signature; PRAGMA user_version = 1");
+    db.close();
+    const upgraded = await openSqliteStore(path);
+    expect(await upgraded.verifyAudit()).toMatchObject({ ok: true, records: 1 });
+    await upgraded.close();
+    const after = new Database(path, { readonly: true });
+    expect(after.pragma("user_version", { simple: true })).toBe(2);
+    after.close();
+  });
+
   it("refuses a database whose schema is newer than it knows, and creates missing directories", async () => {
     const path = join(mkdtempSync(join(root, "deep-")), "a", "b", "state.db");
     await (await openSqliteStore(path)).close();

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { type AuditRow, auditFromRow, parseAuditRow } from "../audit/audit-fields.js";
 import { assertChainEnd } from "../audit/chain-end.js";
+import { needsSignedRecord, parseHeadSignature } from "../audit/head-signature.js";
 import { type AuditSnapshot, exportSnapshot, verifySnapshot } from "../audit/snapshot.js";
 import { ownerIsGone } from "../claims.js";
 import {
@@ -52,6 +53,7 @@ import type {
   StreamFilter,
   StreamInfo,
   UsageAmounts,
+  VerifyOptions,
 } from "../types.js";
 import { migrate } from "./schema.js";
 
@@ -99,6 +101,8 @@ const APPROVAL_COLUMNS =
 function statements(db: Database.Database) {
   return {
     head: db.prepare<[], AuditHead>("SELECT seq, hash FROM audit_head WHERE id = 1"),
+    headSignature: db.prepare<[], string | null>("SELECT signature FROM audit_head WHERE id = 1").pluck(),
+    auditHash: db.prepare<[number], string>("SELECT hash FROM audit WHERE seq = ?").pluck(),
     lastAudit: db.prepare<[], AuditRow>("SELECT * FROM audit ORDER BY seq DESC LIMIT 1"),
     streamState: db.prepare<[string], { last_seq: number; session_id: string | null; state: string | null }>(
       "SELECT last_seq, session_id, state FROM streams WHERE stream = ?",
@@ -156,6 +160,7 @@ function statements(db: Database.Database) {
       "INSERT INTO audit (seq, at, type, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
     updateHead: db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"),
+    updateHeadSigned: db.prepare("UPDATE audit_head SET seq = ?, hash = ?, signature = ? WHERE id = 1"),
     records: db.prepare<[string, number], RecordRowIn>(
       "SELECT seq, at, type, data FROM records WHERE stream = ? AND seq > ? ORDER BY seq",
     ),
@@ -224,9 +229,12 @@ class SqliteStore implements Store {
       const row = s.approvalState.get(id);
       if (row) approvals.set(id, row);
     }
+    const signature = prepared.signHead ? parseHeadSignature(s.headSignature.get()) : null;
+    const hashAtSignedSeq =
+      signature && needsSignedRecord(head, signature) ? s.auditHash.get(signature.seq) : undefined;
     const plan = planCommit(
       prepared,
-      { head, streams, approvals, ...this.#usageState(prepared) },
+      { head, streams, approvals, signature, hashAtSignedSeq, ...this.#usageState(prepared) },
       new Date().toISOString(),
     );
     for (const r of plan.records) s.insertRecord.run(r.stream, r.seq, r.at, r.type, r.data);
@@ -252,7 +260,9 @@ class SqliteStore implements Store {
     for (const id of plan.released) s.releaseReservation.run(id);
     for (const r of plan.reservations) s.upsertReservation.run(r);
     for (const a of plan.audit) s.insertAudit.run(a.seq, a.at, a.type, a.subject, a.data, a.prevHash, a.hash);
-    if (plan.audit.length > 0) s.updateHead.run(plan.head.seq, plan.head.hash);
+    if (plan.headSignature)
+      s.updateHeadSigned.run(plan.head.seq, plan.head.hash, JSON.stringify(plan.headSignature));
+    else if (plan.audit.length > 0) s.updateHead.run(plan.head.seq, plan.head.hash);
     return plan;
   }
 
@@ -379,8 +389,8 @@ class SqliteStore implements Store {
     });
   }
 
-  verifyAudit(): Promise<AuditVerification> {
-    return this.#run(() => this.#withSnapshot((snapshot) => verifySnapshot(snapshot)));
+  verifyAudit(options: VerifyOptions = {}): Promise<AuditVerification> {
+    return this.#run(() => this.#withSnapshot((snapshot) => verifySnapshot(snapshot, options)));
   }
 
   async *exportAudit(exportedAt = new Date()): AsyncGenerator<string> {
@@ -474,9 +484,12 @@ class SqliteStore implements Store {
 
   /** The head and the records, in pages, from one read transaction of `reader`. */
   #snapshotOf(reader: Database.Database): AuditSnapshot {
-    const head = reader
-      .prepare<[], AuditHead>("SELECT seq, hash FROM audit_head WHERE id = 1")
-      .get() as AuditHead;
+    const row = reader
+      .prepare<[], AuditHead & { signature: string | null }>(
+        "SELECT seq, hash, signature FROM audit_head WHERE id = 1",
+      )
+      .get();
+    const head = row ? { seq: row.seq, hash: row.hash } : { seq: -1, hash: "" };
     const page = reader.prepare<[number], AuditRow>(
       "SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT 1000",
     );
@@ -489,7 +502,7 @@ class SqliteStore implements Store {
         after = Number((rows.at(-1) as AuditRow).seq);
       }
     }
-    return { head, records: records() };
+    return { head, signature: row?.signature ?? null, records: records() };
   }
 
   async #withSnapshot<T>(use: (snapshot: AuditSnapshot) => Promise<T>): Promise<T> {

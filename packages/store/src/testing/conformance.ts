@@ -1,12 +1,18 @@
 // The Store conformance suite: every backend's tests run these same cases against a real database
 // (SQLite: a file; PostgreSQL: a fresh database on a real server), with real processes for the
 // concurrency and kill -9 cases and the database's own shell for tampering.
-import { hostname } from "node:os";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { publicKeyText, signMessage } from "@workspace-ops/signing";
 import { afterEach, describe, expect, it } from "vitest";
+import { verifyExportFile } from "../audit/export-format.js";
+import { auditHeadMessage } from "../audit/head-signature.js";
 import { GENESIS_HASH, hashRecord } from "../audit/record-hash.js";
 import { ChangeFeed } from "../change-feed.js";
 import { StateError } from "../errors.js";
-import type { AuditRecord, Batch, Durability, Store, UsageReservation } from "../types.js";
+import type { AuditHeadKey, AuditRecord, Batch, Durability, Store, UsageReservation } from "../types.js";
 import { runTogether, startWorker } from "./run-worker.js";
 import type { Acknowledged } from "./worker-loop.js";
 
@@ -46,6 +52,45 @@ async function sixAudited(store: Store) {
       appends: [{ stream: "s", records: ticks(1, i), create }],
       audit: [{ type: "tick", subject: "s", data: { i } }],
     });
+}
+
+/** A fresh audit key, as `wsops keys create --audit` would make one. */
+function auditKey(): AuditHeadKey {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  return { privateKey, publicKey: publicKeyText(privateKey) };
+}
+
+/** Six audited commits on "s", each signing the head with `key`. */
+async function sixSigned(store: Store, key: AuditHeadKey) {
+  for (let i = 0; i < 6; i++)
+    await store.commit({
+      appends: [{ stream: "s", records: ticks(1, i), create }],
+      audit: [{ type: "tick", subject: "s", data: { i } }],
+      signHead: key,
+    });
+}
+
+/**
+ * SQL that rewrites the whole log from seq `from` on — record `from` gets new data, every later one is
+ * re-chained — and the head with it, consistently: what someone who knows the (public) hashing does.
+ */
+function rewriteFrom(
+  records: AuditRecord[],
+  from: number,
+): { sql: string; head: { seq: number; hash: string } } {
+  const statements: string[] = [];
+  let prevHash = records[from - 2]?.hash ?? GENESIS_HASH;
+  for (const record of records.slice(from - 1)) {
+    const data = record.seq === from ? { i: 99 } : record.data;
+    const hash = hashRecord({ ...record, data, prevHash });
+    statements.push(
+      `UPDATE audit SET data = '${JSON.stringify(data)}', prev_hash = '${prevHash}', hash = '${hash}' WHERE seq = ${record.seq}`,
+    );
+    prevHash = hash;
+  }
+  const head = { seq: records.length, hash: prevHash };
+  statements.push(`UPDATE audit_head SET hash = '${head.hash}' WHERE id = 1`);
+  return { sql: statements.join("; "), head };
 }
 
 export function describeStoreConformance(target: ConformanceTarget): void {
@@ -846,6 +891,214 @@ export function describeStoreConformance(target: ConformanceTarget): void {
           "refusing to extend a damaged audit log: the last record (seq 6) does not match its hash; run wsops audit verify",
       });
       expect((await store.read("s")).length).toBe(6);
+    });
+  });
+
+  describe(`${target.name} store: signed audit head`, () => {
+    it("signs the head in every commit that moves it, and verify checks it against the trusted keys", async () => {
+      const store = await open();
+      const key = auditKey();
+      await sixSigned(store, key);
+      await store.commit({ appends: [{ stream: "s", records: ticks(1) }], signHead: key }); // head unchanged
+      const head = await store.auditHead();
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toEqual({
+        ok: true,
+        records: 6,
+        head: head.hash,
+        signature: { publicKey: key.publicKey, seq: 6, verified: true },
+      });
+      // Without a trusted key the signature is reported, not vouched for.
+      expect(await store.verifyAudit()).toMatchObject({
+        ok: true,
+        signature: { publicKey: key.publicKey, seq: 6, verified: false },
+      });
+      const other = auditKey();
+      expect(await store.verifyAudit({ headKeys: [other.publicKey] })).toEqual({
+        ok: false,
+        records: 6,
+        firstBad: {
+          seq: 6,
+          position: 6,
+          code: "head_signature_invalid",
+          message: `the audit head is signed by ${key.publicKey}, not by ${other.publicKey}`,
+        },
+      });
+    });
+
+    it("says which records a commit without the key left unsigned, until a signed commit covers them", async () => {
+      const store = await open();
+      const key = auditKey();
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toMatchObject({ ok: true, records: 0 });
+      await sixAudited(store);
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toMatchObject({
+        ok: false,
+        firstBad: {
+          code: "head_unsigned",
+          message: `the audit head (seq 6) is not signed, but a signature by ${key.publicKey} was expected`,
+        },
+      });
+      await store.commit({ audit: [{ type: "t", subject: "s", data: 7 }], signHead: key });
+      await store.commit({ audit: [{ type: "t", subject: "s", data: 8 }] }); // an executor without the key
+      await store.commit({ audit: [{ type: "t", subject: "s", data: 9 }] });
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toEqual({
+        ok: false,
+        records: 9,
+        firstBad: {
+          seq: 8,
+          position: 8,
+          code: "head_unsigned",
+          message:
+            "records 8–9 are not covered by the signature (committed by an executor without the audit key): only their hash chain vouches for them",
+        },
+      });
+      await store.commit({ audit: [{ type: "t", subject: "s", data: 10 }], signHead: key });
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toMatchObject({
+        ok: true,
+        records: 10,
+        signature: { seq: 10, verified: true },
+      });
+    });
+
+    it("detects the log and its head rewritten together, and refuses to sign over the forgery", async () => {
+      const store = await open();
+      const key = auditKey();
+      await sixSigned(store, key);
+      const rewrite = rewriteFrom(await store.readAudit(), 3);
+      await target.tamper(store, rewrite.sql);
+      // The chain alone cannot tell: every hash and link checks out.
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, records: 6, head: rewrite.head.hash });
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toEqual({
+        ok: false,
+        records: 6,
+        firstBad: {
+          seq: 6,
+          position: 6,
+          code: "head_signature_invalid",
+          message: "the log was rewritten: record seq 6 is not the one that was signed",
+        },
+      });
+      expect(
+        await rejection(
+          store.commit({
+            appends: [{ stream: "s", records: ticks(1) }],
+            audit: [{ type: "t", subject: "s", data: 1 }],
+            signHead: key,
+          }),
+        ),
+      ).toEqual({
+        code: "corrupt",
+        message:
+          "refusing to sign the audit head: record seq 6 is not the one that was signed (the log was rewritten); run wsops audit verify",
+      });
+      expect((await store.read("s")).length).toBe(6);
+
+      // Re-signing the forgery with the attacker's own key names the wrong key.
+      const attacker = auditKey();
+      const forged = {
+        ...rewrite.head,
+        algorithm: "ed25519",
+        publicKey: attacker.publicKey,
+        value: signMessage(auditHeadMessage(rewrite.head), attacker.privateKey),
+      };
+      const setSignature = (signature: object) =>
+        target.tamper(store, `UPDATE audit_head SET signature = '${JSON.stringify(signature)}' WHERE id = 1`);
+      await setSignature(forged);
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toMatchObject({
+        ok: false,
+        firstBad: {
+          code: "head_signature_invalid",
+          message: `the audit head is signed by ${attacker.publicKey}, not by ${key.publicKey}`,
+        },
+      });
+      // Keeping the real key's name on the forged signature does not verify.
+      await setSignature({ ...forged, publicKey: key.publicKey });
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toMatchObject({
+        ok: false,
+        firstBad: {
+          code: "head_signature_invalid",
+          message: "the signature over seq 6 does not verify: the head or its signature was changed",
+        },
+      });
+      await target.tamper(store, "UPDATE audit_head SET signature = 'not json' WHERE id = 1");
+      expect(await store.verifyAudit()).toMatchObject({
+        ok: false,
+        firstBad: {
+          code: "head_signature_invalid",
+          message: "the audit head signature is not JSON",
+        },
+      });
+    });
+
+    it("detects the log cut back to an earlier head with its signature removed", async () => {
+      const store = await open();
+      const key = auditKey();
+      await sixSigned(store, key);
+      const fourth = (await store.readAudit())[3] as AuditRecord;
+      await target.tamper(
+        store,
+        `DELETE FROM audit WHERE seq > 4; UPDATE audit_head SET seq = 4, hash = '${fourth.hash}', signature = NULL WHERE id = 1`,
+      );
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, records: 4 });
+      expect(await store.verifyAudit({ headKeys: [key.publicKey] })).toMatchObject({
+        ok: false,
+        firstBad: { code: "head_unsigned" },
+      });
+    });
+
+    it("exports the signature with the head, and the export verifies against the key on its own", async () => {
+      const store = await open();
+      const key = auditKey();
+      await sixSigned(store, key);
+      let text = "";
+      for await (const chunk of store.exportAudit(new Date("2026-11-21T12:00:00Z"))) text += chunk;
+      const header = JSON.parse(text.slice(0, text.indexOf("\n")));
+      expect(header.signature).toEqual({
+        seq: 6,
+        hash: (await store.auditHead()).hash,
+        algorithm: "ed25519",
+        publicKey: key.publicKey,
+        value: expect.any(String),
+      });
+      const dir = mkdtempSync(join(tmpdir(), "wsops-export-"));
+      try {
+        const file = join(dir, "audit.jsonl");
+        writeFileSync(file, text);
+        expect(await verifyExportFile(file, { headKeys: [key.publicKey] })).toMatchObject({
+          ok: true,
+          records: 6,
+          signature: { seq: 6, verified: true },
+        });
+        expect(await verifyExportFile(file, { headKeys: [auditKey().publicKey] })).toMatchObject({
+          ok: false,
+          firstBad: { code: "head_signature_invalid" },
+        });
+        writeFileSync(file, text.replace('{"i":1}', '{"i":5}'));
+        expect(await verifyExportFile(file, { headKeys: [key.publicKey] })).toMatchObject({
+          ok: false,
+          firstBad: { seq: 2, code: "edited" },
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("refuses a signHead that is not an Ed25519 private key, and a head signed by another key", async () => {
+      const store = await open();
+      const key = auditKey();
+      const audit = [{ type: "t", subject: "s", data: 1 }];
+      expect(
+        await rejection(store.commit({ audit, signHead: { privateKey: key.privateKey, publicKey: "x" } })),
+      ).toEqual({
+        code: "record_invalid",
+        message: "signHead must be an Ed25519 private key and its public key text",
+      });
+      await store.commit({ audit, signHead: key });
+      const other = auditKey();
+      expect(await rejection(store.commit({ audit, signHead: other }))).toEqual({
+        code: "corrupt",
+        message: `refusing to sign the audit head: it is signed by ${key.publicKey}, not by this executor's audit key ${other.publicKey}; run wsops audit verify`,
+      });
+      expect((await store.auditHead()).seq).toBe(1);
     });
   });
 
