@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // npm run demo: the main job end to end — contracts, policy decisions, a governed session, agent
-// runtimes (a Claude Code hook, an MCP client through the proxy), and the session exported as training
-// data.
+// runtimes (a Claude Code hook, an MCP client through the proxy), the session exported as training
+// data, and governed model calls.
 // Exit 0 when every scenario behaves as it should, 1 otherwise (naming what did not).
 import { agentRuntimesScenario } from "./agent-runtimes.mjs";
 import { contractsScenario } from "./contracts.mjs";
 import { executorScenario } from "./governed-execution.mjs";
+import { modelCallsScenario } from "./model-calls.mjs";
 import { policyScenario } from "./policy-decisions.mjs";
 import { trajectoryScenario } from "./trajectory-export.mjs";
 
@@ -16,6 +17,7 @@ problems.push(
   ...executor.problems,
   ...(await agentRuntimesScenario()),
   ...(await trajectoryScenario(executor.stateDir)),
+  ...(await modelCallsScenario()),
 );
 if (problems.length) {
   console.log(`\nDEMO FAILED: ${problems.length} problem(s):`);
