@@ -33,6 +33,8 @@ await build({
   platform: "node",
   format: "cjs",
   target: "node20",
+  // import() of what stays outside becomes require(): a vm.Script on Node 20 has no dynamic import.
+  supported: { "dynamic-import": false },
   external,
   banner: { js: banner },
   legalComments: "none",

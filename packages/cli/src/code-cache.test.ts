@@ -62,6 +62,17 @@ describe("the code cache", () => {
     expect(cacheFiles()).toEqual([]);
   });
 
+  it("loads what stays outside the bundle when it is needed (the shell parser)", () => {
+    const state = { WSOPS_STATE_DIR: mkdtempSync(join(tmpdir(), "wsops-code-cache-state-")) };
+    const args = ["explain", "--json", "--", "bash", "-lc", "ls | wc -l"];
+    const bundled = wsops(args, state);
+    const modules = wsops(args, { ...state, WSOPS_CODE_CACHE: "0" });
+    expect(bundled).toMatchObject({ status: 0, stderr: "" });
+    expect(JSON.parse(bundled.stdout).analysis.parts).toHaveLength(2);
+    expect(bundled.stdout).toBe(modules.stdout);
+    rmSync(state.WSOPS_STATE_DIR, { recursive: true, force: true });
+  });
+
   it("gives the same results as the modules for a command that fails", () => {
     const bundled = wsops(["validate", "--contract", "Nope", "x.json"]);
     const modules = wsops(["validate", "--contract", "Nope", "x.json"], { WSOPS_CODE_CACHE: "0" });
