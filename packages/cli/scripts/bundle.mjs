@@ -48,8 +48,15 @@ await build({
       name: "import-meta",
       setup(b) {
         b.onLoad({ filter: /\.[cm]?js$/ }, async (args) => {
-          const source = await readFile(args.path, "utf8");
+          let source = await readFile(args.path, "utf8");
           if (!source.includes("import.meta")) return { contents: source, loader: "js" };
+          // A module's createRequire(import.meta.url) becomes the bundle's own require, so that what
+          // it requires (the policy SDK, the CloudEvents SDK, ajv's runtime) is bundled and code-cached
+          // too — unless the module also resolves paths with it (the shell parser's grammar file).
+          if (!source.includes("require.resolve("))
+            source = source
+              .replace(/^const require = createRequire\(import\.meta\.url\);$/m, "")
+              .replaceAll("createRequire(import.meta.url)(", "require(");
           const own = JSON.stringify(relative(dirname(outfile), args.path));
           const contents = source
             .replaceAll("import.meta.url", `__wsopsUrl(${own})`)
