@@ -56,9 +56,10 @@ describe("the code cache", () => {
     expect(statSync(join(cacheHome, "wsops", file as string)).size).toBeGreaterThan(1000);
   });
 
-  it("is neither read nor written with WSOPS_CODE_CACHE=0, nor for the main usage", () => {
+  it("is neither read nor written with WSOPS_CODE_CACHE=0, nor for the main usage or a hook --server", () => {
     expect(wsops(["validate", "--help"], { WSOPS_CODE_CACHE: "0" }).status).toBe(0);
     expect(wsops(["--help"]).status).toBe(0);
+    expect(wsops(["hook", "claude-code", "--server", "--help"]).status).toBe(0);
     expect(cacheFiles()).toEqual([]);
   });
 
