@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run demo: the main job end to end — contracts, policy decisions, a governed session, agent
-// runtimes (a Claude Code hook, an MCP client through the proxy), the session exported as training
-// data, and governed model calls.
+// runtimes (a Claude Code hook, an MCP client through the proxy), governed model calls, and last the
+// governed session exported as training data.
 // Exit 0 when every scenario behaves as it should, 1 otherwise (naming what did not).
 import { agentRuntimesScenario } from "./agent-runtimes.mjs";
 import { contractsScenario } from "./contracts.mjs";
@@ -16,8 +16,8 @@ const executor = await executorScenario();
 problems.push(
   ...executor.problems,
   ...(await agentRuntimesScenario()),
-  ...(await trajectoryScenario(executor.stateDir)),
   ...(await modelCallsScenario()),
+  ...(await trajectoryScenario(executor.stateDir)),
 );
 if (problems.length) {
   console.log(`\nDEMO FAILED: ${problems.length} problem(s):`);

@@ -68,7 +68,7 @@ async function chat(url) {
 }
 
 export async function modelCallsScenario() {
-  console.log("\n6. Model calls: a persona's chain behind wsops gateway, against local fake upstreams\n");
+  console.log("\n5. Model calls: a persona's chain behind wsops gateway, against local fake upstreams\n");
   const executor = await Executor.open({
     workspaceRoot: mkdtempSync(join(tmpdir(), "wsops-demo-models-")),
     stateDir: mkdtempSync(join(tmpdir(), "wsops-demo-models-state-")),
