@@ -8,25 +8,25 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../bin/wsops.js", import.meta.url));
-let cacheHome: string;
+let stateHome: string;
 
 const wsops = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [bin, ...args], {
     encoding: "utf8",
-    env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
+    env: { ...process.env, XDG_STATE_HOME: stateHome, ...env },
   });
 const cacheFiles = () => {
   try {
-    return readdirSync(join(cacheHome, "wsops")).sort();
+    return readdirSync(join(stateHome, "wsops", "code-cache")).sort();
   } catch {
     return [];
   }
 };
 
 beforeEach(() => {
-  cacheHome = mkdtempSync(join(tmpdir(), "wsops-code-cache-"));
+  stateHome = mkdtempSync(join(tmpdir(), "wsops-code-cache-"));
 });
-afterEach(() => rmSync(cacheHome, { recursive: true, force: true }));
+afterEach(() => rmSync(stateHome, { recursive: true, force: true }));
 
 describe("the code cache", () => {
   it("is written by a command's first run, one file per command, and read (not rewritten) after", () => {
@@ -37,11 +37,11 @@ describe("the code cache", () => {
     expect(files[0]).toMatch(
       new RegExp(`^bundle-[0-9a-f]{12}-${process.version}-${process.arch}-.+-validate\\.v8$`),
     );
-    const written = statSync(join(cacheHome, "wsops", files[0] as string)).mtimeMs;
+    const written = statSync(join(stateHome, "wsops", "code-cache", files[0] as string)).mtimeMs;
 
     const second = wsops(["validate", "--help"]);
     expect(second).toMatchObject({ status: 0, stdout: first.stdout, stderr: "" });
-    expect(statSync(join(cacheHome, "wsops", files[0] as string)).mtimeMs).toBe(written);
+    expect(statSync(join(stateHome, "wsops", "code-cache", files[0] as string)).mtimeMs).toBe(written);
 
     expect(wsops(["policy", "--help"]).status).toBe(0);
     expect(cacheFiles().map((f) => f.replace(/^.*-/, ""))).toEqual(["policy.v8", "validate.v8"]);
@@ -50,10 +50,10 @@ describe("the code cache", () => {
   it("replaces a damaged cache and still runs the command", () => {
     const clean = wsops(["validate", "--help"]);
     const [file] = cacheFiles();
-    writeFileSync(join(cacheHome, "wsops", file as string), "not a code cache");
+    writeFileSync(join(stateHome, "wsops", "code-cache", file as string), "not a code cache");
     const run = wsops(["validate", "--help"]);
     expect(run).toMatchObject({ status: 0, stdout: clean.stdout, stderr: "" });
-    expect(statSync(join(cacheHome, "wsops", file as string)).size).toBeGreaterThan(1000);
+    expect(statSync(join(stateHome, "wsops", "code-cache", file as string)).size).toBeGreaterThan(1000);
   });
 
   it("is neither read nor written with WSOPS_CODE_CACHE=0, nor for the main usage or a hook --server", () => {

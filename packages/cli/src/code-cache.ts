@@ -1,10 +1,12 @@
 // Loads the CLI from its bundle (dist/wsops.bundle.cjs, made by scripts/bundle.mjs) with a V8 code
 // cache, as v8-compile-cache does: Node 20 has no module compile cache, and a cold command otherwise
 // spends most of its start resolving, reading and compiling its modules. The cache is V8's bytecode of
-// what a command ran, one file per command (each compiles different functions), kept in the user's
-// cache directory and named after the bundle's identity (size, mtime, inode) and node's version, so a
-// rebuilt bundle or another node never reads a cache made for another. Any failure — no bundle, no
-// cache directory, a rejected cache — falls back to compiling, never to failing the command.
+// what a command ran, one file per command (each compiles different functions), named after the
+// bundle's identity (size, mtime, inode) and node's version, so a rebuilt bundle or another node never
+// reads a cache made for another. It is code this process runs, so it lives in the executor's state
+// root (code-cache/), which no governed tool may read or write and bubblewrap hides, not in
+// ~/.cache where any command could plant one. Any failure — no bundle, no directory, a rejected cache —
+// falls back to compiling, never to failing the command.
 import { createHash } from "node:crypto";
 import {
   mkdirSync,
@@ -16,11 +18,11 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
+import { stateRoot } from "@workspace-ops/executor/state-dir";
 
 type Main = (argv: string[]) => Promise<number>;
 
@@ -32,11 +34,8 @@ export interface LoadedCli {
 
 const bundleFile = fileURLToPath(new URL("./wsops.bundle.cjs", import.meta.url));
 
-/** $XDG_CACHE_HOME/wsops, else ~/.cache/wsops (an empty or relative value is ignored, as XDG says). */
-function cacheDir(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "wsops");
-}
+/** `${XDG_STATE_HOME:-~/.local/state}/wsops/code-cache`. */
+const cacheDir = (): string => join(stateRoot(), "code-cache");
 
 /** The code cache of an empty script: it differs only where V8's flags (their hash) differ. */
 const flagsNow = () => new Script("0", { filename: "wsops-v8-flags" }).createCachedData();
@@ -92,7 +91,7 @@ export function loadBundled(command: string | undefined): LoadedCli | null {
         // changes as it runs is --liftoff-only, with what it implies (decideOnceAndExit in
         // commands/agent-shared.ts); the command is done, so they are set back to what the next
         // process starts with — and if the flags still differ, no cache is written.
-        if (flagsNow().equals(flagsAtLoad) === false) {
+        if (!flagsNow().equals(flagsAtLoad)) {
           setFlagsFromString("--no-liftoff-only");
           setFlagsFromString("--wasm-tier-up");
           setFlagsFromString("--wasm-dynamic-tiering");

@@ -6,8 +6,8 @@
 // or a person runs: `exec --sandbox process -- /bin/true` (durability full, as shipped, and relaxed),
 // the Claude Code hook stdin → stdout (a Read, a Bash command, a PostToolUse), `wsops decide`, a
 // decision from `policy eval` on a fixture, `status`, `audit verify`, `validate`. A command runs from the
-// CLI's bundle with its V8 code cache, which an untimed first run of each case writes (as a user's
-// first call does); exec and a Read hook also run from the ES modules (WSOPS_CODE_CACHE=0) side by side.
+// CLI's bundle with its V8 code cache (in the scratch state root), which an untimed first run of each
+// case writes (as a user's first call does); exec and a Read hook also run from the ES modules (WSOPS_CODE_CACHE=0) side by side.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,10 +67,8 @@ export async function run(ctx) {
   // hook servers' sockets (in the state root), and the servers stop once the rounds are over.
   const savedStateDir = process.env.WSOPS_STATE_DIR;
   const savedStateHome = process.env.XDG_STATE_HOME;
-  const savedCacheHome = process.env.XDG_CACHE_HOME;
   process.env.WSOPS_STATE_DIR = mkdtempSync(join(tmpdir(), "wsops-bench-startup-state-"));
   process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), "wsops-bench-startup-home-"));
-  process.env.XDG_CACHE_HOME = mkdtempSync(join(tmpdir(), "wsops-bench-startup-cache-"));
   process.env.WSOPS_HOOK_SERVER_IDLE_SECONDS = "600";
   try {
     writeFileSync(join(workspace, "notes.txt"), "hello\n");
@@ -293,13 +291,10 @@ export async function run(ctx) {
     rmSync(workspace, { recursive: true, force: true });
     rmSync(/** @type {string} */ (process.env.WSOPS_STATE_DIR), { recursive: true, force: true });
     rmSync(/** @type {string} */ (process.env.XDG_STATE_HOME), { recursive: true, force: true });
-    rmSync(/** @type {string} */ (process.env.XDG_CACHE_HOME), { recursive: true, force: true });
     delete process.env.WSOPS_HOOK_SERVER_IDLE_SECONDS;
     if (savedStateDir === undefined) delete process.env.WSOPS_STATE_DIR;
     else process.env.WSOPS_STATE_DIR = savedStateDir;
     if (savedStateHome === undefined) delete process.env.XDG_STATE_HOME;
     else process.env.XDG_STATE_HOME = savedStateHome;
-    if (savedCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
-    else process.env.XDG_CACHE_HOME = savedCacheHome;
   }
 }
