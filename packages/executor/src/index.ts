@@ -24,9 +24,13 @@ export { type RedactionRecord, requestRedactions } from "./redaction/redaction-r
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
 export {
   type DigestSubject,
+  delegationMessage,
   requestDigest,
   resolutionMessage,
+  type SigningDelegation,
+  signDelegation,
   signResolution,
+  type UnsignedDelegation,
 } from "./signing/approval-signature.js";
 export {
   approverKeyPath,
