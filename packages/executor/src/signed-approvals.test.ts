@@ -350,7 +350,11 @@ describe("resolutions made through a server (a delegation to a session key)", ()
   /** A session key the server holds, and alice's delegation to it, signed with her own key. */
   async function delegated(key: LoadedKey, principal: Principal = alice, window = { from: -60, to: 3600 }) {
     const pair = generateKeyPairSync("ed25519");
-    const session: LoadedKey = { privateKey: pair.privateKey, publicKey: publicKeyText(pair.publicKey), path: "" };
+    const session: LoadedKey = {
+      privateKey: pair.privateKey,
+      publicKey: publicKeyText(pair.publicKey),
+      path: "",
+    };
     const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
     const delegation = signDelegation(
       {
