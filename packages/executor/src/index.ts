@@ -8,7 +8,7 @@ export {
 export type { ApprovalCheckCode, ResultApproval } from "./approval-check.js";
 export { type ApprovalListing, describeTool } from "./approval-list.js";
 export { callDigest } from "./approval-reuse.js";
-export type { ResolveOptions, ResolveOutcome } from "./approvals.js";
+export type { ResolutionChannel, ResolveOptions, ResolveOutcome } from "./approvals.js";
 export type { Mode } from "./context.js";
 export type { DecideAnswer, DecideOptions, DecideOutcome, Verdict } from "./decide-call.js";
 export type { ExecutorError } from "./errors.js";
@@ -25,6 +25,7 @@ export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from 
 export {
   type DigestSubject,
   delegationMessage,
+  delegationVerifies,
   requestDigest,
   resolutionMessage,
   type SigningDelegation,
