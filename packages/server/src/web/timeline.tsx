@@ -83,9 +83,10 @@ function Row({ e }: { e: TimelineEntry }) {
         </dd>
       </dl>
       {preview && (
-        <pre class="preview" aria-label="Output (redacted)">
-          {preview}
-        </pre>
+        <figure class="preview">
+          <figcaption class="muted">Output (redacted)</figcaption>
+          <pre>{preview}</pre>
+        </figure>
       )}
     </li>
   );
