@@ -108,7 +108,12 @@ export function useProfile(at: Machine, approvers: { principal: string; publicKe
 }
 
 /** A parked call: `wsops exec --no-wait` of a destructive command as `actor`; its result. */
-export function parkedCall(at: Machine, actor = "agent:coder", session = "session-serve") {
+export function parkedCall(
+  at: Machine,
+  actor = "agent:coder",
+  session = "session-serve",
+  argv = ["rm", "notes.txt"],
+) {
   const ran = wsops(at, [
     "exec",
     "--no-wait",
@@ -121,8 +126,7 @@ export function parkedCall(at: Machine, actor = "agent:coder", session = "sessio
     session,
     ...at.storeFlags,
     "--",
-    "rm",
-    "notes.txt",
+    ...argv,
   ]);
   if (ran.code !== 75) throw new Error(`exec --no-wait (exit ${ran.code}): ${ran.stdout}${ran.stderr}`);
   return JSON.parse(ran.stdout) as { toolExecutionId: string; approvalRequestId: string; traceId: string };

@@ -168,7 +168,7 @@ function App() {
           <a href="#/" aria-current={here("inbox")}>
             Inbox
           </a>
-          <a href="#/sessions" aria-current={here("sessions")}>
+          <a href="#/sessions" aria-current={route.view === "inbox" ? undefined : "page"}>
             Timeline
           </a>
         </nav>

@@ -33,7 +33,7 @@ function Row({ e }: { e: TimelineEntry }) {
   const out = e.result?.output;
   const preview = out ? (out.stdout.preview || out.stderr.preview).slice(0, 400) : "";
   return (
-    <li class={`call outcome-${outcomeOf(e)}`} data-execution={e.id}>
+    <li class="call" data-outcome={outcomeOf(e)} data-execution={e.id}>
       <div class="call-head">
         <time dateTime={e.createdAt}>{clock(e.createdAt)}</time>
         <span class="actor">{e.actor}</span>
