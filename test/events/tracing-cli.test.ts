@@ -88,7 +88,8 @@ describe("wsops exec with OTEL_EXPORTER_OTLP_ENDPOINT", () => {
       plantedArg,
     );
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).output.stdout.preview).toBe(`${plantedArg}\n`);
+    // The command ran with it; the result it returns is redacted at the write boundary.
+    expect(JSON.parse(run.stdout).output.stdout.preview).toBe("--password=[REDACTED:generic-secret]\n");
     const exported = receiver.requests.map((r) => r.body).join("\n");
     expect(spansOf(receiver.requests)).toHaveLength(3);
     for (const planted of [plantedArg, "hunter2", plantedSession, plantedEnv])
