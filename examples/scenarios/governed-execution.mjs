@@ -34,7 +34,8 @@ const toolCall = (argv) => ({
   correlation: { traceparent },
 });
 
-const operation = (operationType, artifact) => {
+/** A WorkspaceOperationContract delegated by alice to the demo agent, valid for an hour. */
+export const operation = (operationType, artifact) => {
   const now = Date.now();
   return {
     kind: "WorkspaceOperationContract",

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createApproverKey, Executor, loadApproverKey } from "@workspace-ops/executor";
 import { startServer } from "@workspace-ops/server";
 import { login } from "@workspace-ops/server/login";
+import { operation } from "./governed-execution.mjs";
 
 const alice = { type: "user", id: "alice" };
 const agent = { type: "agent", id: "agent-coder-1" };
@@ -35,47 +36,18 @@ const toolCall = (argv) => ({
   correlation: { traceparent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01` },
 });
 
-function profileOperation(publicKey) {
-  const now = Date.now();
-  return {
-    kind: "WorkspaceOperationContract",
-    apiVersion: "workspace-ops.dev/v1",
-    workspaceOperation: {
-      operationId: `op-serve-demo-${now}`,
-      operationType: "agent_machine.profile.create",
-      commandRef: "cmd://demo/serve",
-      requestedAt: new Date(now).toISOString(),
-      workspace: { organizationId: "org-acme", workspaceId: "ws-demo", root: "/workspace" },
-    },
-    operationTask: { taskId: `task-serve-demo-${now}`, state: "pending" },
-    delegation: {
-      delegator: alice,
-      delegate: alice,
-      scopes: ["agent_machine.profile.create"],
-      issuedAt: new Date(now - 60_000).toISOString(),
-      expiresAt: new Date(now + 3_600_000).toISOString(),
-    },
-    controls: {
-      delegatedAuthorityRequired: true,
-      ambientAuthority: false,
-      durableWorkspaceState: { mode: "operation-contract-only", externalWrites: false },
-    },
-    budget: { maxWallClockSeconds: 30, maxSteps: 1 },
-    artifact: {
-      kind: "AgentMachineProfile",
-      apiVersion: "workspace-ops.dev/v1",
-      profileId: "profile-serve-demo",
-      persona: "coder",
-      allowedOperationTypes: ["agent_machine.execution.start"],
-      sandbox: { network: "none", filesystem: "workspace-write", backend: "auto" },
-      envAllowlist: ["PATH", "HOME"],
-      approvers: [{ principal: alice, publicKey }],
-      defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
-    },
-    lifecycle: { emits: ["dev.workspace-ops.operation.completed"] },
-    audit: { traceparent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01` },
-  };
-}
+/** alice is the profile's one approver, with her key. */
+const profile = (publicKey) => ({
+  kind: "AgentMachineProfile",
+  apiVersion: "workspace-ops.dev/v1",
+  profileId: "profile-serve-demo",
+  persona: "coder",
+  allowedOperationTypes: ["agent_machine.execution.start"],
+  sandbox: { network: "none", filesystem: "workspace-write", backend: "auto" },
+  envAllowlist: ["PATH", "HOME"],
+  approvers: [{ principal: alice, publicKey }],
+  defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
+});
 
 /** @param {{ serve?: boolean }} [options] keep the server up (and the call waiting) until Ctrl-C */
 export async function serveScenario(options = {}) {
@@ -101,7 +73,7 @@ export async function serveScenario(options = {}) {
     log: (line) => console.error(line),
   }).catch(() => startServer({ executor, port: 0, runtimeToken: randomBytes(32).toString("base64url") }));
   try {
-    await executor.submit(profileOperation(key.publicKey));
+    await executor.submit(operation("agent_machine.profile.create", profile(key.publicKey)));
     await executor.exec(toolCall(["ls", "-a"]));
     const parked = await executor.exec(toolCall(["rm", "scratch.txt"]));
     if (parked.kind !== "pending")

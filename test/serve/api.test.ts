@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toolCall } from "../../packages/executor/dist/testing/payloads.js";
 import { freshDatabase, postgresAvailable } from "../../packages/store-postgres/dist/testing/test-server.js";
 import {
   checkAgainstOpenApi,
@@ -28,26 +29,10 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
   body: JSON.stringify(body),
 });
 
-/** A ToolExecutionRequest an agent runtime sends to decide. */
-function toolRequest(argv: string[], id = `texec-${randomUUID()}`) {
-  return {
-    kind: "ToolExecutionRequest",
-    apiVersion: "workspace-ops.dev/v1",
-    toolExecutionId: id,
-    requestedAt: new Date().toISOString(),
-    context: {
-      organizationId: "local",
-      workspaceId: "ws",
-      sessionId: "session-decide",
-      agentRunId: "run-1",
-      agentRunStepId: id,
-      actor: { type: "agent", id: "coder" },
-      surface: "cli",
-      cwd: ".",
-    },
-    tool: { kind: "shell", name: argv[0], argv },
-    correlation: { traceparent: `00-${randomUUID().replaceAll("-", "")}-${"1".repeat(16)}-01` },
-  };
+/** A ToolExecutionRequest an agent runtime sends to decide, in its own session. */
+function toolRequest(argv: string[]) {
+  const request = toolCall(argv);
+  return { ...request, context: { ...request.context, sessionId: "session-decide" } };
 }
 
 /** Reads a Server-Sent Events stream until `until` holds for an event (or the time is up). */

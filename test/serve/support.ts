@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { writeProfileOperation } from "../adapters/support.js";
 
 export const repoRoot = new URL("../../", import.meta.url).pathname;
 const bin = join(repoRoot, "packages/cli/bin/wsops.js");
@@ -56,53 +57,13 @@ export function createKey(at: Machine, principal: string): string {
 
 /** The workspace's profile (process sandbox), listing these approvers; submitted with wsops submit. */
 export function useProfile(at: Machine, approvers: { principal: string; publicKey: string }[]) {
-  const now = Date.now();
-  const iso = (s: number) => new Date(now + s * 1000).toISOString();
-  const file = join(at.workspace, "..", `profile-${now}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      kind: "WorkspaceOperationContract",
-      apiVersion: "workspace-ops.dev/v1",
-      workspaceOperation: {
-        operationId: `op-profile-${now}`,
-        operationType: "agent_machine.profile.create",
-        commandRef: "cmd://test/serve",
-        requestedAt: iso(0),
-        workspace: { organizationId: "local", workspaceId: "ws", root: at.workspace },
-      },
-      operationTask: { taskId: `task-${now}`, state: "pending" },
-      delegation: {
-        delegator: { type: "user", id: "owner" },
-        delegate: { type: "user", id: "owner" },
-        scopes: ["agent_machine.profile.create"],
-        issuedAt: iso(-60),
-        expiresAt: iso(3600),
-      },
-      controls: {
-        delegatedAuthorityRequired: true,
-        ambientAuthority: false,
-        durableWorkspaceState: { mode: "operation-contract-only", externalWrites: false },
-      },
-      budget: { maxWallClockSeconds: 30, maxSteps: 1 },
-      artifact: {
-        kind: "AgentMachineProfile",
-        apiVersion: "workspace-ops.dev/v1",
-        profileId: "profile-serve",
-        persona: "coder",
-        allowedOperationTypes: ["agent_machine.execution.start"],
-        sandbox: { network: "none", filesystem: "workspace-write", backend: "process" },
-        envAllowlist: ["PATH", "HOME"],
-        defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
-        approvers: approvers.map(({ principal, publicKey }) => {
-          const [type, id] = principal.split(":");
-          return { principal: { type, id }, publicKey };
-        }),
-      },
-      lifecycle: { emits: ["dev.workspace-ops.operation.completed"] },
-      audit: { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+  const file = join(at.workspace, "..", `profile-${Date.now()}.json`);
+  writeProfileOperation(file, at.workspace, {
+    approvers: approvers.map(({ principal, publicKey }) => {
+      const [type, id] = principal.split(":");
+      return { principal: { type, id }, publicKey };
     }),
-  );
+  });
   const ran = wsops(at, ["submit", file, ...at.storeFlags]);
   if (ran.code !== 0) throw new Error(`submit profile: ${ran.stdout}${ran.stderr}`);
 }

@@ -1,5 +1,9 @@
 // The web app's calls to its server: JSON in and out, the CSRF token on every change, problem
 // documents turned into errors a person can read.
+// The shapes are the server's own (type-only imports: nothing of the server is bundled into the page).
+import type { ApprovalListing } from "@workspace-ops/executor";
+import type { SessionInfo } from "@workspace-ops/store";
+import type { TimelineEntry } from "../timeline.js";
 
 export interface Problem {
   status: number;
@@ -41,90 +45,12 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
 export const get = <T>(path: string) => call<T>("GET", path);
 export const post = <T>(path: string, body: unknown) => call<T>("POST", path, body);
 
-export interface Principal {
-  type: string;
-  id: string;
-}
-export interface Reason {
-  code: string;
-  message: string;
-  policy: string;
-}
+export type { SessionInfo, TimelineEntry };
+export type Principal = { type: string; id: string };
+export type ApprovalItem = ApprovalListing & { call: TimelineEntry };
 export interface Session {
   principal: Principal;
   approverKey: string;
   expiresAt: string;
   csrfToken: string;
-}
-export interface TimelineEntry {
-  id: string;
-  kind: string;
-  state: string | null;
-  sessionId: string | null;
-  actor: string | null;
-  createdAt: string;
-  updatedAt: string;
-  command: string;
-  cwd?: string;
-  workspaceId?: string;
-  traceId?: string;
-  runtime?: string;
-  rule?: string;
-  classes?: string[];
-  decision?: {
-    decision: string;
-    decisionId: string;
-    reasons: Reason[];
-    classification?: {
-      class: string;
-      rule: string;
-      parts: { index: number; program?: string; class: string }[];
-    };
-  };
-  approvalRequest?: {
-    approvalRequestId: string;
-    requestedAt: string;
-    expiresAt: string;
-    requestedBy: Principal;
-  };
-  resolution?: {
-    resolution: string;
-    resolvedBy?: Principal;
-    resolvedAt: string;
-    comment?: string;
-    delegation?: unknown;
-  };
-  resolvedThrough?: { through: string; remoteAddress?: string; userAgent?: string };
-  result?: {
-    outcome: string;
-    exitCode?: number;
-    durations: { totalMs: number; runMs?: number };
-    output?: {
-      stdout: { preview: string; truncated: boolean };
-      stderr: { preview: string; truncated: boolean };
-    };
-    approval?: { resolution: string; resolvedBy: Principal; signed: boolean };
-    reasons?: Reason[];
-  };
-}
-export interface ApprovalItem {
-  approvalRequestId: string;
-  subjectId: string;
-  state: "pending" | "approved" | "denied" | "expired";
-  requestedBy: string;
-  requestedAt: string;
-  expiresAt: string;
-  resolvedAt?: string;
-  resolvedBy?: string;
-  command: string;
-  cwd: string;
-  reasons: Reason[];
-  decidedFor?: string;
-  call: TimelineEntry;
-}
-export interface SessionInfo {
-  sessionId: string;
-  streams: number;
-  createdAt: string;
-  updatedAt: string;
 }
