@@ -59,6 +59,8 @@ export function checkApproval(facts: {
   resolution: ApprovalResolution;
   approvers: Approvers;
   subject?: DigestSubject;
+  /** When the resolution is being recorded (on the executor's clock): a delegation must still be in force. */
+  recordedAt?: Date;
 }): ApprovalVerdict {
   const { approval, resolution, approvers, subject } = facts;
   const id = approval.approvalRequestId;
@@ -81,7 +83,7 @@ export function checkApproval(facts: {
       "approval_bad_signature",
       `the signature on the resolution of ${id} does not verify with ${signature.publicKey}`,
     );
-  const delegated = resolution.delegation ? checkDelegation(resolution) : undefined;
+  const delegated = resolution.delegation ? checkDelegation(resolution, facts.recordedAt) : undefined;
   if (delegated && !delegated.ok) return delegated;
   if (approvers.length === 0) return { ok: true, signed: false };
   const by = resolution.resolvedBy ? principalKey(resolution.resolvedBy) : "nobody";
@@ -102,11 +104,14 @@ export function checkApproval(facts: {
   return { ok: true, signed: true, publicKey: signer };
 }
 
+/** How far the executor's clock may be ahead of a server's when a delegated resolution is recorded. */
+const DELEGATION_SKEW_MS = 60_000;
+
 /**
  * The chain behind a resolution made through a server: the resolver's own key signed a delegation, for
  * themselves, to the very key that signed the resolution, in force when it was resolved.
  */
-function checkDelegation(resolution: ApprovalResolution): ApprovalVerdict | undefined {
+function checkDelegation(resolution: ApprovalResolution, recordedAt?: Date): ApprovalVerdict | undefined {
   const delegation = resolution.delegation;
   const signature = resolution.signature;
   if (!delegation || !signature) return undefined;
@@ -132,6 +137,12 @@ function checkDelegation(resolution: ApprovalResolution): ApprovalVerdict | unde
     return refuse(
       "delegation_invalid",
       `the resolution of ${id} was made at ${resolution.resolvedAt}, outside its delegation (${delegation.issuedAt} to ${delegation.expiresAt})`,
+    );
+  // resolvedAt is the signer's word: a resolution is not taken once its delegation ended (a minute of clock skew allowed).
+  if (recordedAt && recordedAt.getTime() > Date.parse(delegation.expiresAt) + DELEGATION_SKEW_MS)
+    return refuse(
+      "delegation_invalid",
+      `the delegation behind the resolution of ${id} ended at ${delegation.expiresAt}, before it was recorded`,
     );
   return undefined;
 }
@@ -177,6 +188,7 @@ export async function approvalHolds(
     resolution,
     approvers,
     ...(subject ? { subject } : {}),
+    ...(recording ? { recordedAt: ctx.now() } : {}),
   });
   const summary =
     resolution.resolvedBy && resolution.resolution !== "expired"

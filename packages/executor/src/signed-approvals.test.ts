@@ -427,4 +427,25 @@ describe("resolutions made through a server (a delegation to a session key)", ()
     expect(await executor.status(pending.toolExecutionId)).toMatchObject({ state: "awaiting_approval" });
     await executor.close();
   });
+
+  it("refuses a resolution recorded after its delegation ended, whatever time it claims", async () => {
+    const key = await keysFor(alice);
+    const { executor } = await open([{ principal: alice, publicKey: key(alice).publicKey }]);
+    const pending = await parked(executor);
+    // Valid from an hour ago until two minutes ago; the resolution claims a time inside that window.
+    const ended = await delegated(key(alice), alice, { from: -3600, to: -120 });
+    const base = {
+      ...(await approvalOf(executor, pending)),
+      resolvedAt: new Date(Date.parse(T0) - 600_000).toISOString(),
+    };
+    const outcome = await executor.resolve({
+      ...signResolution(base, ended.session),
+      delegation: ended.delegation,
+    });
+    expect(outcome.ok ? "accepted" : [outcome.error.code, outcome.error.message]).toEqual([
+      "delegation_invalid",
+      `the delegation behind the resolution of ${pending.approvalRequestId} ended at ${ended.delegation.expiresAt}, before it was recorded`,
+    ]);
+    await executor.close();
+  });
 });
