@@ -61,8 +61,10 @@ describe("Sessions", () => {
     expect(sessions.byCookie(redeemed?.cookie as string)).toBe(session);
     expect(sessions.byToken(token)).toBe(session);
     expect(sessions.byCookie(token)).toBeNull();
+    expect(sessions.live(session)).toBe(true);
     time.pass(3600);
     expect([sessions.byCookie(redeemed?.cookie as string), sessions.byToken(token)]).toEqual([null, null]);
+    expect(sessions.live(session)).toBe(false);
   });
 
   it("refuses a key not listed, a signature by another key, an edited delegation, a replayed or late challenge", () => {

@@ -56,6 +56,7 @@ export class Sessions {
   readonly #tickets = new Map<string, { cookie: string; expiresAt: number }>();
   readonly #byCookie = new Map<string, ApproverSession>();
   readonly #byToken = new Map<string, ApproverSession>();
+  readonly #ended = new WeakSet<ApproverSession>();
 
   constructor(private readonly options: SessionOptions) {}
 
@@ -160,10 +161,16 @@ export class Sessions {
     return this.#live(this.#byToken, value);
   }
 
-  /** Signs out: the session's cookie and token stop working. */
+  /** Signs out: the session's cookie and token stop working, and so do its open event streams. */
   end(session: ApproverSession): void {
+    this.#ended.add(session);
     for (const map of [this.#byCookie, this.#byToken])
       for (const [key, value] of map) if (value === session) map.delete(key);
+  }
+
+  /** Whether a session is still signed in (not ended, not expired): a long-lived stream asks again. */
+  live(session: ApproverSession): boolean {
+    return !this.#ended.has(session) && this.options.now().getTime() < session.expiresAt;
   }
 
   #live(map: Map<string, ApproverSession>, value: string): ApproverSession | null {

@@ -42,7 +42,7 @@ export function eventRoutes(deps: Deps): Hono<ServerEnv> {
         deps.closing.addEventListener("abort", end, { once: true });
         try {
           await stream.writeSSE({ event: "ready", data: JSON.stringify({ after }), retry: 2000 });
-          while (!ended.signal.aborted && Date.now() < session.expiresAt) {
+          while (!ended.signal.aborted && deps.access.sessions.live(session)) {
             const records = await store.readAudit({ afterSeq: after, limit: PAGE });
             for (const { seq, at, type, subject, data } of records) {
               await stream.writeSSE({
