@@ -130,7 +130,11 @@ describe.runIf(available)("wsops serve in headless Chromium, two machines on one
     );
     const refused = await page.evaluate(async () => {
       const r = await fetch("/api/v1/approvals");
-      return { status: r.status, type: r.headers.get("content-type"), code: (await r.json()).code };
+      return {
+        status: r.status,
+        type: r.headers.get("content-type"),
+        code: ((await r.json()) as { code: string }).code,
+      };
     });
     expect(refused).toEqual({ status: 401, type: "application/problem+json", code: "not_signed_in" });
     await shot("signin");
@@ -175,7 +179,7 @@ describe.runIf(available)("wsops serve in headless Chromium, two machines on one
     await card.locator("textarea").focus();
     await page.keyboard.type("fixture file, fine to remove");
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Approve");
+    expect(await page.locator(":focus").textContent()).toBe("Approve");
     const clicked = Date.now();
     await page.keyboard.press("Enter");
     const done = await waiting.exited;
@@ -217,7 +221,7 @@ describe.runIf(available)("wsops serve in headless Chromium, two machines on one
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ resolution: "approved" }),
       });
-      return { status: r.status, code: (await r.json()).code };
+      return { status: r.status, code: ((await r.json()) as { code: string }).code };
     }, own.approvalRequestId);
     expect(csrfLess).toEqual({ status: 403, code: "csrf_failed" });
     const card = page.locator(`article[data-approval="${own.approvalRequestId}"]`);
