@@ -38,7 +38,11 @@ async function startServe(home) {
   return {
     url: where.url,
     token: readFileSync(where.runtimeTokenFile, "utf8").trim(),
-    stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
   };
 }
 

@@ -115,7 +115,7 @@ function Pending({ item, now, onDone }: { item: ApprovalItem; now: number; onDon
 function Resolved({ item }: { item: ApprovalItem }) {
   const resolution = item.call.resolution;
   return (
-    <li class={`history-item state-${item.state}`} data-approval={item.approvalRequestId}>
+    <li class="history-item" data-state={item.state} data-approval={item.approvalRequestId}>
       <span class={`badge state-${item.state}`}>{item.state}</span> <code>{item.command}</code>{" "}
       <span class="muted">
         {item.resolvedBy ? `by ${item.resolvedBy}` : ""} {item.resolvedAt ? clock(item.resolvedAt) : ""}
