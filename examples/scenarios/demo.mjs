@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // npm run demo: the main job end to end — contracts, policy decisions, a governed session, agent
-// runtimes (a Claude Code hook, an MCP client through the proxy), the session exported as training
-// data, and wsops serve (the approval inbox over HTTP; `npm run demo -- --serve` keeps it up).
+// runtimes (a Claude Code hook, an MCP client through the proxy), governed model calls, the governed
+// session exported as training data, and last wsops serve (the approval inbox over HTTP;
+// `npm run demo -- --serve` keeps it up).
 // Exit 0 when every scenario behaves as it should, 1 otherwise (naming what did not).
 import { agentRuntimesScenario } from "./agent-runtimes.mjs";
 import { contractsScenario } from "./contracts.mjs";
 import { executorScenario } from "./governed-execution.mjs";
+import { modelCallsScenario } from "./model-calls.mjs";
 import { policyScenario } from "./policy-decisions.mjs";
 import { serveScenario } from "./serve.mjs";
 import { trajectoryScenario } from "./trajectory-export.mjs";
@@ -22,6 +24,7 @@ const executor = await executorScenario();
 problems.push(
   ...executor.problems,
   ...(await agentRuntimesScenario()),
+  ...(await modelCallsScenario()),
   ...(await trajectoryScenario(executor.stateDir)),
   ...(await serveScenario({ serve })),
 );

@@ -1,4 +1,4 @@
-// Scenario 6: wsops serve over a governed workspace — the HTTP API, the approval inbox and the timeline.
+// Scenario 7: wsops serve over a governed workspace — the HTTP API, the approval inbox and the timeline.
 // alice (her key made as `wsops keys create` makes it) is the profile's approver; an agent's destructive
 // call waits for her. She signs in with her key (as `wsops login` does), the inbox lists the call, and
 // she approves it through the API: the resolution is signed by the server's session key under her
@@ -51,7 +51,7 @@ const profile = (publicKey) => ({
 
 /** @param {{ serve?: boolean }} [options] keep the server up (and the call waiting) until Ctrl-C */
 export async function serveScenario(options = {}) {
-  console.log("\n6. wsops serve: the approval inbox and the timeline over HTTP\n");
+  console.log("\n7. wsops serve: the approval inbox and the timeline over HTTP\n");
   const problems = [];
   const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-demo-serve-"));
   writeFileSync(join(workspaceRoot, "scratch.txt"), "a file the agent wants gone\n");
