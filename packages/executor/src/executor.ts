@@ -12,7 +12,12 @@ import {
 } from "@workspace-ops/contracts";
 import { createRedactor, defaultRules } from "@workspace-ops/redact";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
-import { type AnnotateOutcome, annotateSession } from "./annotations.js";
+import {
+  type AnnotateOutcome,
+  annotateSession,
+  type ExtendOutcome,
+  extendSessionAnnotation,
+} from "./annotations.js";
 import { type ApprovalListing, listApprovals } from "./approval-list.js";
 import {
   type ResolveOptions,
@@ -412,6 +417,14 @@ export class Executor {
    */
   annotateSession(payload: unknown): Promise<AnnotateOutcome> {
     return annotateSession(this.context.store, payload, this.context.now);
+  }
+
+  /**
+   * Attaches only what the session does not hold yet: the messages not recorded before (same role,
+   * time and redacted text), so a runtime may send its whole transcript again at every turn.
+   */
+  extendSessionAnnotation(payload: unknown): Promise<ExtendOutcome> {
+    return extendSessionAnnotation(this.context.store, payload, this.context.now);
   }
 
   /** Records model usage for the per-persona, per-minute budgets the policy checks. */

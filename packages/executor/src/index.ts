@@ -2,6 +2,8 @@ export {
   type AnnotateOutcome,
   annotateSession,
   annotationRecordType,
+  type ExtendOutcome,
+  extendSessionAnnotation,
   type StoredAnnotation,
   sessionAnnotationStream,
 } from "./annotations.js";

@@ -16,6 +16,7 @@ import {
 } from "@workspace-ops/executor";
 import type { HookAnswer, HookCall, HookEvent, RuntimeProtocol } from "./event.js";
 import { buildRequest, HookInputError, type HookSession, identifier, OutsideWorkspace } from "./request.js";
+import { recordTranscript } from "./transcript.js";
 
 export interface HookOptions {
   protocol: RuntimeProtocol;
@@ -32,6 +33,8 @@ export interface HookOptions {
   env?: Record<string, string | undefined>;
   /** The flags that name this workspace's state, for the approve command shown to the agent. */
   approveFlags?: (workspaceRoot: string) => string[];
+  /** How much of the end of a transcript is read (default 32 MiB). */
+  transcriptMaxBytes?: number;
 }
 
 export interface HookResult {
@@ -66,6 +69,8 @@ export async function runHook(stdin: string, options: HookOptions): Promise<Hook
 
   const env = options.env ?? process.env;
   const projectDir = protocol.projectDirEnv ? env[protocol.projectDirEnv] : undefined;
+  if (event.kind === "transcript")
+    return recordTranscript(event, options, resolve(options.workspace ?? (projectDir || event.cwd || ".")));
   const workspaceRoot = resolve(options.workspace ?? (projectDir || event.cwd));
   let executor: Executor;
   try {
