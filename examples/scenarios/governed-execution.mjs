@@ -34,7 +34,7 @@ const toolCall = (argv) => ({
   correlation: { traceparent },
 });
 
-const operation = (operationType, artifact) => {
+export const operation = (operationType, artifact) => {
   const now = Date.now();
   return {
     kind: "WorkspaceOperationContract",

@@ -16,7 +16,7 @@ import {
 
 /** @param {string} stateDir the demo executor's state directory */
 export async function trajectoryScenario(stateDir) {
-  console.log("\n5. Trajectory export: the demo session as redacted training data\n");
+  console.log("\n6. Trajectory export: the demo session as redacted training data\n");
   const problems = [];
   const store = await openStore({ stateDir, durability: "full" });
   try {

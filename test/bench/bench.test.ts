@@ -80,6 +80,11 @@ const expectedNames = [
   "gate (a denied curl: validate, analyse, decide, one commit, its event) p50 with tracing on, durability relaxed (lower is better)",
   "governed exec of /bin/true p50 with tracing on, durability relaxed (lower is better)",
   "tracing off: the span calls of one governed exec on the no-op tracing (lower is better)",
+  "model call decision p50, policy evaluation, vs a tool_execution decision (lower is better)",
+  "model call start p50, decide + reserve, SQLite durability full, vs one bare commit (lower is better)",
+  "meter overhead per charged chunk, amortized over 1000-token streams with 256-token blocks (lower is better)",
+  "meter overhead per charged chunk, within the reservation (lower is better)",
+  "streamed chunk through wsops gateway (route, meter, relay) vs straight from the upstream, p50 (lower is better)",
 ];
 
 describe("bench harness (--quick)", () => {
@@ -132,13 +137,14 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: analysis, contracts, policy, executor, startup, tracing, trajectory, write-boundary (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, model calls, startup, tracing, trajectory, write-boundary (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
         "analysis",
         "contracts",
         "executor",
+        "model-calls",
         "policy",
         ...(process.env.WSOPS_TEST_PG_URL ? ["postgres"] : []),
         "startup",

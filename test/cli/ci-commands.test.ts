@@ -25,7 +25,7 @@ describe("wsops validate on directories and globs", () => {
     expect(code).toBe(1);
     const results = JSON.parse(stdout).results as { file: string; valid: boolean }[];
     expect(new Set(results.map((r) => r.file.split("/")[1]))).toEqual(
-      new Set(["ApprovalRequest", "ToolExecutionRequest"]),
+      new Set(["ApprovalRequest", "ModelCallRequest", "ToolExecutionRequest"]),
     );
     expect(results.every((r) => !r.valid)).toBe(true);
 

@@ -26,11 +26,12 @@ describe("the policy library", () => {
     expect(report.opaTest.coverage).toBeGreaterThanOrEqual(90);
   });
 
-  it("has at least 60 decision fixtures, covering all three entrypoints and every decision", () => {
+  it("has at least 60 decision fixtures, covering all four entrypoints and every decision", () => {
     expect(report.fixtures.length).toBeGreaterThanOrEqual(60);
     const entrypoints = new Set(report.fixtures.map((f) => f.fixture.entrypoint));
     expect([...entrypoints].sort()).toEqual([
       "workspace_ops/approval/decision",
+      "workspace_ops/model_call/decision",
       "workspace_ops/operation/decision",
       "workspace_ops/tool_execution/decision",
     ]);

@@ -175,6 +175,36 @@ const inputs = {
       ...state,
     },
   },
+  model_call_input: {
+    description: "Input of workspace_ops/model_call/decision.",
+    type: "object",
+    required: ["request"],
+    properties: {
+      request: contract("ModelCallRequest"),
+      now,
+      binding: state.binding,
+      usage: state.usage,
+      reserved: {
+        type: "array",
+        description: "What calls in flight have reserved, as UsageRecords stamped now.",
+        items: contract("UsageRecord"),
+      },
+      unavailable: {
+        type: "array",
+        description: "Entries the runtime saw fail recently.",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["provider", "model"],
+          properties: {
+            provider: { type: "string", description: "Model provider." },
+            model: { type: "string", description: "Model name." },
+            reason: { type: "string", description: "What failed, already redacted." },
+          },
+        },
+      },
+    },
+  },
   approval_input: {
     description: "Input of workspace_ops/approval/decision.",
     type: "object",

@@ -124,6 +124,20 @@ export const commands: Record<string, CommandEntry> = {
       return { run: m.auditCommand, usage: m.auditUsage };
     },
   },
+  gateway: {
+    summary: "an OpenAI-compatible endpoint that routes, meters and cuts a persona's model calls",
+    load: async () => {
+      const m = await import("./commands/gateway.js");
+      return { run: m.gatewayCommand, usage: m.gatewayUsage };
+    },
+  },
+  usage: {
+    summary: "model spend in the current minute against each persona's budgets",
+    load: async () => {
+      const m = await import("./commands/usage.js");
+      return { run: m.usageCommand, usage: m.usageUsage };
+    },
+  },
   contracts: {
     summary: "contracts diff: breaking changes since a git revision",
     load: async () => {

@@ -35,6 +35,9 @@ import { readGovernance } from "./governance.js";
 import { type GrantRequest, grantOperation, revokeOperation } from "./grants.js";
 import { reservedStreams } from "./ids.js";
 import type { McpCaller } from "./mcp.js";
+import { type MeterOptions, type ModelCallStart, startModelCall } from "./model-calls/meter.js";
+import { ProviderHealth } from "./model-calls/provider-health.js";
+import { amountsOf, entryKey } from "./model-calls/route.js";
 import type { OperationOutcome } from "./operations.js";
 import { type RecordedOutcome, type ReportedOutcome, recordOutcome } from "./outcome.js";
 import { envValueRule } from "./redaction/env-values.js";
@@ -117,6 +120,9 @@ export interface Status {
 }
 
 export class Executor {
+  /** Providers that failed lately, as this executor saw them (see ProviderHealth). */
+  readonly #health = new ProviderHealth();
+
   private constructor(
     readonly context: ExecutorContext,
     private readonly ownsStore: boolean,
@@ -427,6 +433,15 @@ export class Executor {
     return extendSessionAnnotation(this.context.store, payload, this.context.now);
   }
 
+  /**
+   * A governed model call (a ModelCallRequest): routed through the persona's chain by the model_call
+   * policy, its estimate reserved against the persona's budgets; the caller then charges what
+   * streams, reports provider failures, and finishes it. See docs/model-calls.md.
+   */
+  modelCall(payload: unknown, options?: MeterOptions): Promise<ModelCallStart> {
+    return startModelCall(this.context, payload, this.#health, options);
+  }
+
   /** Records model usage for the per-persona, per-minute budgets the policy checks. */
   async recordUsage(
     payload: unknown,
@@ -442,7 +457,15 @@ export class Executor {
       };
     const usage = checked.value;
     await this.context.store.commit({
-      usage: [{ persona: usage.persona, occurredAt: usage.occurredAt, data: usage }],
+      usage: [
+        {
+          persona: usage.persona,
+          occurredAt: usage.occurredAt,
+          data: usage,
+          entry: entryKey(usage),
+          amounts: amountsOf(usage),
+        },
+      ],
       audit: [{ type: "usage", subject: usage.persona, data: usage }],
     });
     return { ok: true, usage };

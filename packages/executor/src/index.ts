@@ -20,6 +20,27 @@ export { Executor, type ExecutorOptions, type Status } from "./executor.js";
 export { ExplainError, type ExplainOptions, type Explanation, explainToolCall } from "./explain.js";
 export type { GrantedTool, GrantRequest } from "./grants.js";
 export type { McpCall, McpCaller, McpToolResult } from "./mcp.js";
+export type { Refusal } from "./model-calls/decide.js";
+export type {
+  AttemptSummary,
+  CallOutcome,
+  ChargeResult,
+  Exhausted,
+  MeteredCall,
+  MeterOptions,
+  ModelCallStart,
+  ModelCallSummary,
+  Reported,
+} from "./model-calls/meter.js";
+export { newModelCallId } from "./model-calls/meter.js";
+export type { RouteTarget } from "./model-calls/route.js";
+export {
+  type BudgetSpend,
+  type PersonaUsage,
+  type Spend,
+  type UsageReport,
+  usageReport,
+} from "./model-calls/usage-report.js";
 export type { OperationOutcome } from "./operations.js";
 export type { RecordedOutcome, ReportedOutcome } from "./outcome.js";
 export { type RedactionRecord, requestRedactions } from "./redaction/redaction-record.js";

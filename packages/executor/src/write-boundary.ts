@@ -67,6 +67,9 @@ class BoundaryStore implements Store {
   usageSince(persona: string, since: Date) {
     return this.store.usageSince(persona, since);
   }
+  reservations(persona: string, at?: Date) {
+    return this.store.reservations(persona, at);
+  }
   claim(stream: string, owner: ClaimOwner) {
     return this.store.claim(stream, owner);
   }

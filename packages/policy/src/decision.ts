@@ -33,12 +33,29 @@ const classification = z
   })
   .strict();
 
+/** A model call's entry of the persona's chain (workspace_ops.rules.routing.route). */
+const route = z
+  .object({
+    entry: z.number().int().min(0),
+    provider: z.string().min(1),
+    model: z.string().min(1),
+    bindingId: z.string().min(1),
+  })
+  .strict();
+
+/** An entry a model call's walk passed over, and why (workspace_ops.rules.routing.skipped). */
+const skippedEntry = z
+  .object({ entry: z.number().int().min(0), provider: z.string(), model: z.string(), reason })
+  .strict();
+
 export const decisionSchema = z
   .object({
     decision: z.enum(["allow", "deny", "approval_required"]),
     reasons: z.array(reason),
     obligations: z.record(z.string(), z.unknown()),
     classification: classification.optional(),
+    route: route.optional(),
+    skipped: z.array(skippedEntry).optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -54,3 +71,5 @@ export const decisionSchema = z
 export type Decision = z.infer<typeof decisionSchema>;
 export type DecisionReason = Decision["reasons"][number];
 export type DecisionClassification = NonNullable<Decision["classification"]>;
+export type DecisionRoute = NonNullable<Decision["route"]>;
+export type DecisionSkippedEntry = NonNullable<Decision["skipped"]>[number];

@@ -3,6 +3,8 @@ export {
   type Decision,
   type DecisionClassification,
   type DecisionReason,
+  type DecisionRoute,
+  type DecisionSkippedEntry,
   decisionSchema,
 } from "./decision.js";
 export { type Entrypoint, entrypoints } from "./entrypoints.js";

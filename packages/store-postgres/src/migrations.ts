@@ -91,6 +91,29 @@ export const migrations: readonly string[] = [
   `,
   // 2: the head's signature by the workspace's audit key (JSON), written with the head it signs.
   "ALTER TABLE audit_head ADD COLUMN signature text",
+  // 3: usage amounts for conditional reservations. Rows written before it count as nothing for
+  // reservations, which matters only for the minute around the upgrade.
+  `
+  ALTER TABLE usage ADD COLUMN entry ${key};
+  ALTER TABLE usage ADD COLUMN tokens bigint NOT NULL DEFAULT 0;
+  ALTER TABLE usage ADD COLUMN cost_micro_usd bigint NOT NULL DEFAULT 0;
+  ALTER TABLE usage ADD COLUMN requests bigint NOT NULL DEFAULT 0;
+  CREATE INDEX usage_by_entry ON usage (persona, entry, occurred_ms);
+
+  CREATE TABLE usage_reservations (
+    reservation_id ${key} PRIMARY KEY,
+    persona ${key} NOT NULL,
+    entry ${key} NOT NULL,
+    tokens bigint NOT NULL,
+    cost_micro_usd bigint NOT NULL,
+    requests bigint NOT NULL,
+    expires_ms bigint NOT NULL,
+    expires_at text NOT NULL,
+    created_at ${key} NOT NULL
+  );
+  CREATE INDEX reservations_by_persona ON usage_reservations (persona, entry, expires_ms);
+  CREATE INDEX reservations_by_expiry ON usage_reservations (expires_ms);
+  `,
 ];
 
 /** Any constant: the key of the advisory lock migrations take. */

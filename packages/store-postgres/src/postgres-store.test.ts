@@ -51,7 +51,9 @@ describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", (
     it("records its schema version, applies migrations once when several executors start at once", async () => {
       const url = freshSchemaUrl(database.url);
       const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore(url)));
-      expect(psql(url, "SELECT version FROM wsops_schema_migrations ORDER BY version").trim()).toBe("1\n2");
+      expect(psql(url, "SELECT version FROM wsops_schema_migrations ORDER BY version").trim()).toBe(
+        "1\n2\n3",
+      );
       expect(psql(url, "SHOW synchronous_commit").trim()).toBe("on");
       await Promise.all(stores.map((s) => s.close()));
     });
@@ -90,17 +92,22 @@ describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", (
       await store.close();
     });
 
-    it("brings a database of schema 1 up to 2, keeping its log", async () => {
+    it("brings a database of schema 1 up to 3, keeping its log", async () => {
       const url = freshSchemaUrl(database.url);
       const store = await openPostgresStore(url);
       await store.commit({ audit: [{ type: "t", subject: "-", data: 1 }] });
       await store.close();
       psql(
         url,
-        "ALTER TABLE audit_head DROP COLUMN signature; DELETE FROM wsops_schema_migrations WHERE version = 2",
+        // Undo migrations 3 (usage reservations) and 2 (the head's signature).
+        "DROP TABLE usage_reservations; DROP INDEX usage_by_entry; " +
+          "ALTER TABLE usage DROP COLUMN entry, DROP COLUMN tokens, DROP COLUMN cost_micro_usd, DROP COLUMN requests; " +
+          "ALTER TABLE audit_head DROP COLUMN signature; DELETE FROM wsops_schema_migrations WHERE version >= 2",
       );
       const upgraded = await openPostgresStore(url);
-      expect(psql(url, "SELECT version FROM wsops_schema_migrations ORDER BY version").trim()).toBe("1\n2");
+      expect(psql(url, "SELECT version FROM wsops_schema_migrations ORDER BY version").trim()).toBe(
+        "1\n2\n3",
+      );
       expect(await upgraded.verifyAudit()).toMatchObject({ ok: true, records: 1 });
       await upgraded.close();
     });
@@ -111,7 +118,7 @@ describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", (
       psql(url, "INSERT INTO wsops_schema_migrations (version) VALUES (99)");
       await expect(openPostgresStore(url)).rejects.toMatchObject({
         code: "schema_unknown",
-        message: "the database has schema version 99; this version of @workspace-ops/store-postgres knows 2",
+        message: "the database has schema version 99; this version of @workspace-ops/store-postgres knows 3",
       });
     });
 

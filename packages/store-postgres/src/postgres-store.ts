@@ -12,6 +12,7 @@ import {
   type Batch,
   type ClaimOwner,
   type Committed,
+  type LiveReservation,
   type SessionFilter,
   type SessionInfo,
   StateError,
@@ -29,6 +30,7 @@ import {
   assertChainEnd,
   auditFromRow,
   type CommitPlan,
+  type ExistingReservation,
   exportSnapshot,
   needsSignedRecord,
   OperationTracker,
@@ -40,13 +42,17 @@ import {
   planCommit,
   prepareBatch,
   type RecordRowIn,
+  type ReservationRowIn,
   recordFromRow,
+  reservationFromRow,
   type SessionRowIn,
   type StreamRowIn,
   sessionFromRow,
   sessionListing,
   streamFromRow,
   streamListing,
+  type UsageScope,
+  usageScopes,
   verifySnapshot,
 } from "@workspace-ops/store/backend";
 import pg from "pg";
@@ -113,6 +119,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
 const STREAM_COLUMNS =
   "stream, kind, session_id, actor, execution_id, state, approval_request_id, last_seq, created_at, updated_at";
+const RESERVATION_COLUMNS =
+  "reservation_id, persona, entry, tokens, cost_micro_usd, requests, expires_at, created_at";
 const APPROVAL_COLUMNS =
   "approval_request_id, stream, state, requested_by, expires_at, created_at, resolved_at, resolved_by";
 
@@ -157,6 +165,10 @@ class PostgresStore implements Store {
       client.escapeLiteral(typeof value === "string" ? value : JSON.stringify(value));
     const list = (values: string[]) => values.map(lit).join(", ");
     const nothing = "SELECT 1 WHERE false";
+    const reserving = prepared.reserve.length > 0;
+    // Read before the head lock is granted, and so a little early: usage a moment older counts too.
+    const nowMs = Date.now();
+    const scopes = reserving ? usageScopes(prepared, nowMs) : [];
     const results = (await client.query(
       [
         "BEGIN",
@@ -169,9 +181,16 @@ class PostgresStore implements Store {
         prepared.approvalIds.length
           ? `SELECT approval_request_id, state FROM approvals WHERE approval_request_id IN (${list(prepared.approvalIds)})`
           : nothing,
+        reserving ? `DELETE FROM usage_reservations WHERE expires_ms <= ${nowMs}` : nothing,
+        reserving ? usageTotals(scopes, nowMs, lit) : nothing,
+        reserving && prepared.reservationIds.length
+          ? `SELECT ${RESERVATION_COLUMNS} FROM usage_reservations WHERE reservation_id IN (${list(prepared.reservationIds)})`
+          : nothing,
       ].join(";\n"),
     )) as unknown as pg.QueryResult[];
-    const [, headRows, lastRows, streamRows, approvalRows] = results.map((r) => r.rows);
+    const [, headRows, lastRows, streamRows, approvalRows, , totalRows, reservationRows] = results.map(
+      (r) => r.rows,
+    );
     const headRow = headRows?.[0] as { seq: string; hash: string; signature: string | null } | undefined;
     if (headRow === undefined)
       throw new StateError("corrupt", "the audit head row is missing; run wsops audit verify");
@@ -206,6 +225,31 @@ class PostgresStore implements Store {
             { state: r.state },
           ]),
         ),
+        ...(reserving
+          ? {
+              usage: {
+                nowMs,
+                totals: new Map(
+                  (totalRows as { scope: number; tokens: string; cost: string; requests: string }[]).map(
+                    (r) => [
+                      (scopes[r.scope] as { key: string }).key,
+                      {
+                        tokens: Number(r.tokens),
+                        costMicroUsd: Number(r.cost),
+                        requests: Number(r.requests),
+                      },
+                    ],
+                  ),
+                ),
+                reservations: new Map<string, ExistingReservation>(
+                  (reservationRows as ReservationRowIn[]).map((row) => [
+                    row.reservation_id,
+                    reservationFromRow(row),
+                  ]),
+                ),
+              },
+            }
+          : {}),
       },
       new Date().toISOString(),
     );
@@ -272,15 +316,38 @@ class PostgresStore implements Store {
       );
     if (plan.usage.length)
       writes.push(
-        `INSERT INTO usage (persona, occurred_ms, occurred_at, data) SELECT * FROM ${rows(
-          "persona text, occurred_ms bigint, occurred_at text, data text",
+        `INSERT INTO usage (persona, occurred_ms, occurred_at, data, entry, tokens, cost_micro_usd, requests) SELECT * FROM ${rows(
+          "persona text, occurred_ms bigint, occurred_at text, data text, entry text, tokens bigint, cost_micro_usd bigint, requests bigint",
           plan.usage.map((u) => ({
             persona: u.persona,
             occurred_ms: u.occurredMs,
             occurred_at: u.occurredAt,
             data: u.data.text,
+            entry: u.entry,
+            tokens: u.amounts.tokens,
+            cost_micro_usd: u.amounts.costMicroUsd,
+            requests: u.amounts.requests,
           })),
         )}`,
+      );
+    if (plan.released.length)
+      writes.push(`DELETE FROM usage_reservations WHERE reservation_id IN (${list(plan.released)})`);
+    if (plan.reservations.length)
+      writes.push(
+        `INSERT INTO usage_reservations (reservation_id, persona, entry, tokens, cost_micro_usd, requests, expires_ms, expires_at, created_at) SELECT * FROM ${rows(
+          "reservation_id text, persona text, entry text, tokens bigint, cost_micro_usd bigint, requests bigint, expires_ms bigint, expires_at text, created_at text",
+          plan.reservations.map((r) => ({
+            reservation_id: r.reservationId,
+            persona: r.persona,
+            entry: r.entry,
+            tokens: r.tokens,
+            cost_micro_usd: r.costMicroUsd,
+            requests: r.requests,
+            expires_ms: r.expiresMs,
+            expires_at: r.expiresAt,
+            created_at: r.createdAt,
+          })),
+        )} ON CONFLICT (reservation_id) DO UPDATE SET tokens = excluded.tokens, cost_micro_usd = excluded.cost_micro_usd, requests = excluded.requests, expires_ms = excluded.expires_ms, expires_at = excluded.expires_at`,
       );
     if (plan.audit.length) {
       writes.push(
@@ -370,6 +437,16 @@ class PostgresStore implements Store {
         [persona, since.getTime()],
       );
       return rows.map((row) => JSON.parse(row.data));
+    });
+  }
+
+  reservations(persona: string, at = new Date()): Promise<LiveReservation[]> {
+    return this.#run("read", async () => {
+      const { rows } = await this.pool.query<ReservationRowIn>(
+        `SELECT ${RESERVATION_COLUMNS} FROM usage_reservations WHERE persona = $1 AND expires_ms > $2 ORDER BY created_at, reservation_id`,
+        [persona, at.getTime()],
+      );
+      return rows.map(reservationFromRow);
     });
   }
 
@@ -548,6 +625,16 @@ class PostgresStore implements Store {
       client.release();
     }
   }
+}
+
+/** One statement: per scope (by its index), the usage in its window plus the live reservations. */
+function usageTotals(scopes: UsageScope[], nowMs: number, lit: (value: unknown) => string): string {
+  return scopes
+    .map((scope, i) => {
+      const entry = scope.entry === null ? "" : ` AND entry = ${lit(scope.entry)}`;
+      return `SELECT ${i} AS scope, coalesce(sum(tokens), 0) AS tokens, coalesce(sum(cost_micro_usd), 0) AS cost, coalesce(sum(requests), 0) AS requests FROM (SELECT tokens, cost_micro_usd, requests FROM usage WHERE persona = ${lit(scope.persona)}${entry} AND occurred_ms > ${scope.sinceMs} UNION ALL SELECT tokens, cost_micro_usd, requests FROM usage_reservations WHERE persona = ${lit(scope.persona)}${entry} AND expires_ms > ${nowMs}) AS x`;
+    })
+    .join(" UNION ALL ");
 }
 
 /** PostgreSQL errors carry a SQLSTATE code; callers get a StateError. */

@@ -8,9 +8,12 @@ export { ownerIsGone } from "./claims.js";
 export {
   type CommitPlan,
   type CommitState,
+  type ExistingReservation,
   type PreparedBatch,
   planCommit,
   prepareBatch,
+  type UsageScope,
+  usageScopes,
 } from "./commit-plan.js";
 export { OperationTracker } from "./operation-tracker.js";
 export {
@@ -19,7 +22,9 @@ export {
   approvalListing,
   pageLimit,
   type RecordRowIn,
+  type ReservationRowIn,
   recordFromRow,
+  reservationFromRow,
   type SessionRowIn,
   type StreamRowIn,
   sessionFromRow,

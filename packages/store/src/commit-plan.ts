@@ -16,9 +16,12 @@ import type {
   AuditRecord,
   Batch,
   Committed,
+  LiveReservation,
   StoredRecord,
   StreamAppend,
   StreamInfo,
+  UsageAmounts,
+  UsageReservation,
 } from "./types.js";
 
 /** A value with the JSON text it is stored as (what reads give back is JSON.parse of that text). */
@@ -34,13 +37,84 @@ interface PreparedAppend extends Omit<StreamAppend, "records"> {
 export interface PreparedBatch {
   appends: PreparedAppend[];
   approvals: ApprovalWrite[];
-  usage: { persona: string; occurredAt: string; occurredMs: number; data: Json }[];
+  usage: {
+    persona: string;
+    occurredAt: string;
+    occurredMs: number;
+    data: Json;
+    entry: string | null;
+    amounts: UsageAmounts;
+  }[];
+  reserve: (UsageReservation & { expiresMs: number })[];
+  release: string[];
   audit: { type: string; subject: string; data: Json }[];
   /** The key to sign the new head with, if any. */
   signHead: AuditHeadKey | undefined;
   /** Every stream the commit appends to, and every approval it writes: what planCommit needs to know. */
   streams: string[];
   approvalIds: string[];
+  /** Every reservation the commit makes, grows or drops. */
+  reservationIds: string[];
+}
+
+/** Where a reservation's limit counts: a persona's usage (of one entry, or all) in a window. */
+export interface UsageScope {
+  key: string;
+  persona: string;
+  entry: string | null;
+  /** Usage that occurred after this counts (and every reservation live at the commit). */
+  sinceMs: number;
+}
+
+const DIMENSIONS = ["tokens", "costMicroUsd", "requests"] as const;
+const NOTHING: UsageAmounts = { tokens: 0, costMicroUsd: 0, requests: 0 };
+
+const scopeKey = (persona: string, entry: string | null, windowMs: number) =>
+  JSON.stringify([persona, entry, windowMs]);
+
+/** The sums the backend reads, inside the transaction, for the batch's reservations. */
+export function usageScopes(batch: PreparedBatch, nowMs: number): UsageScope[] {
+  const scopes = new Map<string, UsageScope>();
+  for (const r of batch.reserve)
+    for (const limit of r.limits) {
+      const entry = limit.entry ?? null;
+      if (entry !== null && entry !== r.entry) continue; // what is reserved on one entry adds nothing to another's
+      const key = scopeKey(r.persona, entry, r.windowMs);
+      scopes.set(key, { key, persona: r.persona, entry, sinceMs: nowMs - r.windowMs });
+    }
+  return [...scopes.values()];
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function amountsOf(value: unknown, what: string): UsageAmounts {
+  const a = value as UsageAmounts;
+  if (typeof a !== "object" || a === null || !DIMENSIONS.every((d) => isCount(a[d])))
+    throw new StateError(
+      "record_invalid",
+      `${what} must be whole non-negative tokens, costMicroUsd and requests`,
+    );
+  return { tokens: a.tokens, costMicroUsd: a.costMicroUsd, requests: a.requests };
+}
+
+function reservationOf(r: UsageReservation): UsageReservation & { expiresMs: number } {
+  const expiresMs = Date.parse(r?.expiresAt);
+  if (!nonEmpty(r?.reservationId) || !nonEmpty(r.persona) || !nonEmpty(r.entry) || Number.isNaN(expiresMs))
+    throw new StateError(
+      "record_invalid",
+      "a reservation needs a reservationId, a persona, an entry and an ISO 8601 expiresAt",
+    );
+  if (!(Number.isSafeInteger(r.windowMs) && r.windowMs > 0))
+    throw new StateError("record_invalid", "a reservation's windowMs must be a positive integer");
+  const limits = array(r.limits, "limits").map((limit) => {
+    if (typeof limit !== "object" || limit === null || (limit.entry !== undefined && !nonEmpty(limit.entry)))
+      throw new StateError("record_invalid", "a limit is an object whose entry, when given, is a string");
+    for (const d of DIMENSIONS)
+      if (limit[d] !== undefined && !isCount(limit[d]))
+        throw new StateError("record_invalid", `a limit's ${d} must be a whole non-negative number`);
+    return { ...limit };
+  });
+  return { ...r, amounts: amountsOf(r.amounts, "a reservation's amounts"), limits, expiresMs };
 }
 
 const nonEmpty = (value: unknown): value is string => typeof value === "string" && value !== "";
@@ -85,8 +159,25 @@ export function prepareBatch(batch: Batch): PreparedBatch {
     const occurredMs = Date.parse(entry?.occurredAt);
     if (!nonEmpty(entry?.persona) || Number.isNaN(occurredMs))
       throw new StateError("record_invalid", "a usage record needs a persona and an ISO 8601 occurredAt");
-    return { persona: entry.persona, occurredAt: entry.occurredAt, occurredMs, data: jsonText(entry.data) };
+    if (entry.entry !== undefined && !nonEmpty(entry.entry))
+      throw new StateError("record_invalid", "a usage record's entry, when given, is a non-empty string");
+    return {
+      persona: entry.persona,
+      occurredAt: entry.occurredAt,
+      occurredMs,
+      data: jsonText(entry.data),
+      entry: entry.entry ?? null,
+      amounts: entry.amounts === undefined ? NOTHING : amountsOf(entry.amounts, "a usage record's amounts"),
+    };
   });
+  const reserve = array(batch.reserve, "reserve").map(reservationOf);
+  const release = array(batch.release, "release").map((id) => {
+    if (!nonEmpty(id)) throw new StateError("record_invalid", "a reservation to release is a non-empty id");
+    return id;
+  });
+  const reserved = new Set(reserve.map((r) => r.reservationId));
+  if (reserved.size < reserve.length || release.some((id) => reserved.has(id)))
+    throw new StateError("record_invalid", "a commit reserves or releases each reservation once");
   const audit = array(batch.audit, "audit").map((entry) => {
     if (!nonEmpty(entry?.type))
       throw new StateError("record_invalid", "audit record type must be a non-empty string");
@@ -107,10 +198,13 @@ export function prepareBatch(batch: Batch): PreparedBatch {
     appends,
     approvals,
     usage,
+    reserve,
+    release,
     audit,
     signHead: key,
     streams: [...new Set(appends.map((a) => a.stream))],
     approvalIds: [...new Set(approvals.map((a) => a.approvalRequestId))],
+    reservationIds: [...new Set([...reserved, ...release])],
   };
 }
 
@@ -125,6 +219,29 @@ export interface CommitState {
   streams: ReadonlyMap<string, { lastSeq: number; sessionId: string | null; state: string | null }>;
   /** The approvals the batch writes that exist, by id. */
   approvals: ReadonlyMap<string, { state: ApprovalState }>;
+  /** Only for a batch with reservations: */
+  usage?: {
+    /** The commit's time, for windows and expiry. */
+    nowMs: number;
+    /** Per usageScopes key: the usage in the window plus every live reservation. */
+    totals: ReadonlyMap<string, UsageAmounts>;
+    /** The live reservations the batch reserves or releases, by id. */
+    reservations: ReadonlyMap<string, ExistingReservation>;
+  };
+}
+
+export type ExistingReservation = Pick<LiveReservation, "persona" | "entry" | "amounts" | "createdAt">;
+
+export interface ReservationRow {
+  reservationId: string;
+  persona: string;
+  entry: string;
+  tokens: number;
+  costMicroUsd: number;
+  requests: number;
+  expiresMs: number;
+  expiresAt: string;
+  createdAt: string;
 }
 
 export interface RecordRow {
@@ -174,6 +291,9 @@ export interface CommitPlan {
     resolvedAt: string;
   }[];
   usage: PreparedBatch["usage"];
+  /** Reservations to insert or update to these totals. */
+  reservations: ReservationRow[];
+  released: string[];
   audit: AuditRowOut[];
   /** The audit head after the commit (unchanged when it has no audit records). */
   head: AuditHead;
@@ -306,6 +426,8 @@ export function planCommit(batch: PreparedBatch, state: CommitState, at: string)
     });
   }
 
+  const reservations = planReservations(batch, state, at);
+
   const audit: AuditRecord[] = [];
   const auditRows: AuditRowOut[] = [];
   let head = state.head;
@@ -325,9 +447,86 @@ export function planCommit(batch: PreparedBatch, state: CommitState, at: string)
     newApprovals,
     resolvedApprovals,
     usage: batch.usage,
+    reservations,
+    released: batch.release,
     audit: auditRows,
     head,
     headSignature: signing ? signAuditHead(head, signing) : undefined,
     committed: { at, appends, audit },
   };
+}
+
+/**
+ * Checks each reservation against its limits — what the window holds, minus what the batch
+ * releases, plus the batch's usage and the reservations before it — and returns the rows to write.
+ */
+function planReservations(batch: PreparedBatch, state: CommitState, at: string): ReservationRow[] {
+  if (batch.reserve.length === 0) return [];
+  if (state.usage === undefined) throw new Error("a batch with reservations needs CommitState.usage");
+  const { nowMs, reservations: existing } = state.usage;
+  const scopes = usageScopes(batch, nowMs);
+  const totals = new Map([...state.usage.totals].map(([key, a]) => [key, { ...a }]));
+  const add = (
+    persona: string,
+    entry: string | null,
+    amounts: UsageAmounts,
+    sign: 1 | -1,
+    afterMs = Number.POSITIVE_INFINITY,
+  ) => {
+    for (const scope of scopes) {
+      if (scope.persona !== persona || (scope.entry !== null && scope.entry !== entry)) continue;
+      if (afterMs <= scope.sinceMs) continue;
+      const total = totals.get(scope.key) ?? { ...NOTHING };
+      for (const d of DIMENSIONS) total[d] += sign * amounts[d];
+      totals.set(scope.key, total);
+    }
+  };
+  for (const id of batch.release) {
+    const held = existing.get(id);
+    if (held) add(held.persona, held.entry, held.amounts, -1);
+  }
+  for (const u of batch.usage) add(u.persona, u.entry, u.amounts, 1, u.occurredMs);
+  return batch.reserve.map((r) => {
+    const held = existing.get(r.reservationId);
+    if (held && (held.persona !== r.persona || held.entry !== r.entry))
+      throw new StateError(
+        "record_invalid",
+        `reservation ${r.reservationId} is ${held.persona}'s on ${held.entry}, not ${r.persona}'s on ${r.entry}`,
+      );
+    for (const limit of r.limits) {
+      const entry = limit.entry ?? null;
+      if (entry !== null && entry !== r.entry) continue; // what is reserved on one entry adds nothing to another's
+      const used = totals.get(scopeKey(r.persona, entry, r.windowMs)) ?? NOTHING;
+      for (const d of DIMENSIONS) {
+        const max = limit[d];
+        if (max === undefined || used[d] + r.amounts[d] <= max) continue;
+        throw new StateError(
+          "limit_exceeded",
+          `reservation ${r.reservationId}: persona ${r.persona}${entry ? ` on ${entry}` : ""} has used ${used[d]} ${d} in the window; ${r.amounts[d]} more would exceed ${max}`,
+          {
+            reservationId: r.reservationId,
+            persona: r.persona,
+            entry,
+            dimension: d,
+            used: used[d],
+            requested: r.amounts[d],
+            limit: max,
+          },
+        );
+      }
+    }
+    add(r.persona, r.entry, r.amounts, 1);
+    const before = held?.amounts ?? NOTHING;
+    return {
+      reservationId: r.reservationId,
+      persona: r.persona,
+      entry: r.entry,
+      tokens: before.tokens + r.amounts.tokens,
+      costMicroUsd: before.costMicroUsd + r.amounts.costMicroUsd,
+      requests: before.requests + r.amounts.requests,
+      expiresMs: r.expiresMs,
+      expiresAt: new Date(r.expiresMs).toISOString(),
+      createdAt: held?.createdAt ?? at,
+    };
+  });
 }

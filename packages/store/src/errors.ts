@@ -13,6 +13,12 @@ export type StateErrorCode =
    * elsewhere, or an approval to resolve is no longer pending.
    */
   | "conflict"
+  /**
+   * A usage reservation would pass one of its limits; nothing was written. `details`: reservationId,
+   * persona, entry (of the limit; null for the persona's), dimension (tokens, costMicroUsd,
+   * requests), used, requested, limit.
+   */
+  | "limit_exceeded"
   /** An approval to resolve does not exist; nothing was written. */
   | "not_found"
   /** Another writer held the database for longer than the busy timeout; nothing was written. */

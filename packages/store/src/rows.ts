@@ -3,6 +3,7 @@ import type {
   ApprovalFilter,
   ApprovalInfo,
   ApprovalState,
+  LiveReservation,
   SessionFilter,
   SessionInfo,
   StoredRecord,
@@ -85,6 +86,30 @@ export const recordFromRow = (row: RecordRowIn): StoredRecord => ({
   at: row.at,
   type: row.type,
   data: JSON.parse(row.data),
+});
+
+export interface ReservationRowIn {
+  reservation_id: string;
+  persona: string;
+  entry: string;
+  tokens: number | string;
+  cost_micro_usd: number | string;
+  requests: number | string;
+  expires_at: string;
+  created_at: string;
+}
+
+export const reservationFromRow = (row: ReservationRowIn): LiveReservation => ({
+  reservationId: row.reservation_id,
+  persona: row.persona,
+  entry: row.entry,
+  amounts: {
+    tokens: Number(row.tokens),
+    costMicroUsd: Number(row.cost_micro_usd),
+    requests: Number(row.requests),
+  },
+  expiresAt: row.expires_at,
+  createdAt: row.created_at,
 });
 
 /** A page size from a caller: default 100, between 1 and 1000. */

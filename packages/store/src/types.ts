@@ -150,12 +150,67 @@ export type ApprovalWrite =
       resolvedBy: string | null;
     };
 
+/** Model usage in the integer units budgets are kept in. */
+export interface UsageAmounts {
+  tokens: number;
+  costMicroUsd: number;
+  requests: number;
+}
+
 /** A usage record (a UsageRecord contract value) of a persona, windowed by occurredAt. */
 export interface NewUsage {
   persona: string;
   /** ISO 8601; any offset. */
   occurredAt: string;
   data: unknown;
+  /** What was used ("provider/model"), for limits of one entry. */
+  entry?: string;
+  /** What the record adds up to for reservations' limits; absent: nothing. */
+  amounts?: UsageAmounts;
+}
+
+/** A limit a reservation must stay within, in its window. */
+export interface UsageLimit {
+  /**
+   * Count only the persona's usage and reservations of this entry (a limit of another entry than the
+   * reservation's does not constrain it); absent: all of the persona's.
+   */
+  entry?: string;
+  /** The most each dimension may add up to; an absent one is not limited. */
+  tokens?: number;
+  costMicroUsd?: number;
+  requests?: number;
+}
+
+/**
+ * A conditional reservation of usage: the commit holds it only if, for every limit, the persona's
+ * usage that occurred in the last `windowMs` plus every live reservation plus `amounts` stays within
+ * it — else the whole commit fails with `limit_exceeded` and writes nothing. Checked and written in
+ * the commit's transaction, so concurrent reservations (other connections, processes, machines) never
+ * pass a limit together.
+ */
+export interface UsageReservation {
+  reservationId: string;
+  persona: string;
+  /** What it is reserved on ("provider/model"). */
+  entry: string;
+  /** Added to what the reservation holds already (a new one holds nothing). */
+  amounts: UsageAmounts;
+  windowMs: number;
+  limits: readonly UsageLimit[];
+  /** A reservation nobody released (its holder died) counts until then; each reserve moves it. */
+  expiresAt: string;
+}
+
+/** A reservation that counts: not released and not expired. */
+export interface LiveReservation {
+  reservationId: string;
+  persona: string;
+  entry: string;
+  /** What it holds in all. */
+  amounts: UsageAmounts;
+  expiresAt: string;
+  createdAt: string;
 }
 
 /**
@@ -166,6 +221,10 @@ export interface Batch {
   appends?: readonly StreamAppend[];
   approvals?: readonly ApprovalWrite[];
   usage?: readonly NewUsage[];
+  /** Reservations to make or grow, checked against their limits (see UsageReservation). */
+  reserve?: readonly UsageReservation[];
+  /** Reservations to drop (a call that ended records its usage in the same commit); unknown ids are ignored. */
+  release?: readonly string[];
   audit?: readonly NewAuditRecord[];
   /**
    * Sign the audit head this commit makes with this key, in the same transaction — after checking that
@@ -269,6 +328,8 @@ export interface Store {
 
   /** The data of a persona's usage records that occurred at or after `since`, oldest first. */
   usageSince(persona: string, since: Date): Promise<unknown[]>;
+  /** A persona's live reservations at `at` (default now), oldest first. */
+  reservations(persona: string, at?: Date): Promise<LiveReservation[]>;
 
   /**
    * Claims the right to run a stream: true for exactly one caller. A claim left by a process of this

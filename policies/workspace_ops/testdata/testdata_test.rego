@@ -144,6 +144,53 @@ binding := {
 }
 
 # METADATA
+# description: >-
+#   The coder's binding with a chain: anthropic (priced, no vision), openai (priced, its own
+#   budget), ollama (free, no json_mode).
+chain_binding := object.union(binding, {
+	"offeredCapabilities": ["tool_use", "long_context", "streaming"],
+	"requiredCapabilities": ["tool_use"],
+	"pricing": {"inputUsdPerMillionTokens": 3, "outputUsdPerMillionTokens": 15},
+	"fallbackChain": [
+		{
+			"provider": "openai",
+			"model": "gpt-4.1-mini",
+			"offeredCapabilities": ["tool_use", "vision", "json_mode", "streaming"],
+			"pricing": {"inputUsdPerMillionTokens": 0.4, "outputUsdPerMillionTokens": 1.6},
+			"perMinuteBudget": {"tokensPerMinute": 4000, "costUsdPerMinute": 0.1, "requestsPerMinute": 2},
+			"credentialRef": "env://OPENAI_API_KEY",
+		},
+		{
+			"provider": "ollama",
+			"model": "qwen2.5-coder:32b",
+			"offeredCapabilities": ["tool_use", "vision", "streaming"],
+			"pricing": {"inputUsdPerMillionTokens": 0, "outputUsdPerMillionTokens": 0},
+		},
+	],
+})
+
+# METADATA
+# description: A ModelCallRequest of the coder for any model, needing capabilities, estimating tokens in and out.
+model_call(capabilities, tokens_in, tokens_out) := {
+	"kind": "ModelCallRequest",
+	"apiVersion": "workspace-ops.dev/v1",
+	"modelCallId": "mcall-20261121-0001",
+	"requestedAt": now,
+	"persona": "coder",
+	"model": "auto",
+	"requiredCapabilities": capabilities,
+	"estimate": {"tokensIn": tokens_in, "tokensOut": tokens_out},
+	"correlation": {"traceparent": traceparent},
+}
+
+# METADATA
+# description: A UsageRecord of the coder on provider/model at occurredAt.
+usage_on(id, provider, model, tokens, cost, occurred_at) := object.union(
+	usage(id, "coder", tokens, 0, cost, occurred_at),
+	{"provider": provider, "model": model},
+)
+
+# METADATA
 # description: A UsageRecord of persona at occurredAt.
 usage(id, persona, tokens_in, tokens_out, cost, occurred_at) := {
 	"kind": "UsageRecord",

@@ -87,6 +87,29 @@ const migrations: readonly string[] = [
   `,
   // 2: the head's signature by the workspace's audit key (JSON), written with the head it signs.
   "ALTER TABLE audit_head ADD COLUMN signature TEXT;",
+  // 3: usage amounts for conditional reservations. Rows written before it count as nothing for
+  // reservations, which matters only for the minute around the upgrade.
+  `
+  ALTER TABLE usage ADD COLUMN entry TEXT;
+  ALTER TABLE usage ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE usage ADD COLUMN cost_micro_usd INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE usage ADD COLUMN requests INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX usage_by_entry ON usage (persona, entry, occurred_ms);
+
+  CREATE TABLE usage_reservations (
+    reservation_id TEXT PRIMARY KEY,
+    persona TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    tokens INTEGER NOT NULL,
+    cost_micro_usd INTEGER NOT NULL,
+    requests INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    expires_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX reservations_by_persona ON usage_reservations (persona, entry, expires_ms);
+  CREATE INDEX reservations_by_expiry ON usage_reservations (expires_ms);
+  `,
 ];
 
 /** Brings the schema up to date in one write transaction (so two processes opening at once agree). */

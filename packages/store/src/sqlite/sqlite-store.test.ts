@@ -39,7 +39,7 @@ describe("sqlite store: the database file", () => {
         db.close();
       }
     };
-    expect(settings()).toEqual({ journal: "wal", version: 2 });
+    expect(settings()).toEqual({ journal: "wal", version: 3 });
     expect({ backend: full.backend, durability: full.durability, location: full.location }).toEqual({
       backend: "sqlite",
       durability: "full",
@@ -53,19 +53,23 @@ describe("sqlite store: the database file", () => {
     await relaxed.close();
   });
 
-  it("brings a database of schema 1 up to 2, keeping its log", async () => {
+  it("brings a database of schema 1 up to 3, keeping its log", async () => {
     const path = freshPath();
     const store = await openSqliteStore(path);
     await store.commit({ audit: [{ type: "t", subject: "-", data: 1 }] });
     await store.close();
     const db = new Database(path);
-    db.exec("ALTER TABLE audit_head DROP COLUMN signature; PRAGMA user_version = 1");
+    // Undo migrations 3 (usage reservations) and 2 (the head's signature).
+    db.exec(
+      "DROP TABLE usage_reservations; DROP INDEX usage_by_entry; ALTER TABLE usage DROP COLUMN entry; ALTER TABLE usage DROP COLUMN tokens; ALTER TABLE usage DROP COLUMN cost_micro_usd; ALTER TABLE usage DROP COLUMN requests; " +
+        "ALTER TABLE audit_head DROP COLUMN signature; PRAGMA user_version = 1",
+    );
     db.close();
     const upgraded = await openSqliteStore(path);
     expect(await upgraded.verifyAudit()).toMatchObject({ ok: true, records: 1 });
     await upgraded.close();
     const after = new Database(path, { readonly: true });
-    expect(after.pragma("user_version", { simple: true })).toBe(2);
+    expect(after.pragma("user_version", { simple: true })).toBe(3);
     after.close();
   });
 
@@ -77,7 +81,7 @@ describe("sqlite store: the database file", () => {
     db.close();
     await expect(openSqliteStore(path)).rejects.toMatchObject({
       code: "schema_unknown",
-      message: "the database has schema version 99; this version of @workspace-ops/store knows 2",
+      message: "the database has schema version 99; this version of @workspace-ops/store knows 3",
     });
   });
 });

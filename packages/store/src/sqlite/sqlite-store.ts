@@ -8,7 +8,13 @@ import { assertChainEnd } from "../audit/chain-end.js";
 import { needsSignedRecord, parseHeadSignature } from "../audit/head-signature.js";
 import { type AuditSnapshot, exportSnapshot, verifySnapshot } from "../audit/snapshot.js";
 import { ownerIsGone } from "../claims.js";
-import { type CommitPlan, planCommit, prepareBatch } from "../commit-plan.js";
+import {
+  type CommitPlan,
+  type ExistingReservation,
+  planCommit,
+  prepareBatch,
+  usageScopes,
+} from "../commit-plan.js";
 import { StateError } from "../errors.js";
 import { OperationTracker } from "../operation-tracker.js";
 import {
@@ -17,7 +23,9 @@ import {
   approvalListing,
   pageLimit,
   type RecordRowIn,
+  type ReservationRowIn,
   recordFromRow,
+  reservationFromRow,
   type SessionRowIn,
   type StreamRowIn,
   sessionFromRow,
@@ -37,12 +45,14 @@ import type {
   ClaimOwner,
   Committed,
   Durability,
+  LiveReservation,
   SessionFilter,
   SessionInfo,
   Store,
   StoredRecord,
   StreamFilter,
   StreamInfo,
+  UsageAmounts,
   VerifyOptions,
 } from "../types.js";
 import { migrate } from "./schema.js";
@@ -83,6 +93,8 @@ const isBusy = (thrown: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((thrown as { co
 
 const STREAM_COLUMNS =
   "stream, kind, session_id, actor, execution_id, state, approval_request_id, last_seq, created_at, updated_at";
+const RESERVATION_COLUMNS =
+  "reservation_id, persona, entry, tokens, cost_micro_usd, requests, expires_at, created_at";
 const APPROVAL_COLUMNS =
   "approval_request_id, stream, state, requested_by, expires_at, created_at, resolved_at, resolved_by";
 
@@ -115,8 +127,35 @@ function statements(db: Database.Database) {
       "UPDATE approvals SET state = ?, resolved_by = ?, resolved_at = ? WHERE approval_request_id = ? AND state = 'pending'",
     ),
     insertUsage: db.prepare(
-      "INSERT INTO usage (persona, occurred_ms, occurred_at, data) VALUES (?, ?, ?, ?)",
+      "INSERT INTO usage (persona, occurred_ms, occurred_at, data, entry, tokens, cost_micro_usd, requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
+    dropExpired: db.prepare("DELETE FROM usage_reservations WHERE expires_ms <= ?"),
+    usageTotal: db.prepare<[{ persona: string; since: number; now: number }], UsageAmounts>(
+      `SELECT coalesce(sum(tokens), 0) AS tokens, coalesce(sum(cost_micro_usd), 0) AS costMicroUsd, coalesce(sum(requests), 0) AS requests
+       FROM (SELECT tokens, cost_micro_usd, requests FROM usage WHERE persona = @persona AND occurred_ms > @since
+             UNION ALL SELECT tokens, cost_micro_usd, requests FROM usage_reservations WHERE persona = @persona AND expires_ms > @now)`,
+    ),
+    entryUsageTotal: db.prepare<
+      [{ persona: string; since: number; now: number; entry: string }],
+      UsageAmounts
+    >(
+      `SELECT coalesce(sum(tokens), 0) AS tokens, coalesce(sum(cost_micro_usd), 0) AS costMicroUsd, coalesce(sum(requests), 0) AS requests
+       FROM (SELECT tokens, cost_micro_usd, requests FROM usage WHERE persona = @persona AND entry = @entry AND occurred_ms > @since
+             UNION ALL SELECT tokens, cost_micro_usd, requests FROM usage_reservations WHERE persona = @persona AND entry = @entry AND expires_ms > @now)`,
+    ),
+    reservation: db.prepare<[string], ReservationRowIn>(
+      `SELECT ${RESERVATION_COLUMNS} FROM usage_reservations WHERE reservation_id = ?`,
+    ),
+    liveReservations: db.prepare<[string, number], ReservationRowIn>(
+      `SELECT ${RESERVATION_COLUMNS} FROM usage_reservations WHERE persona = ? AND expires_ms > ? ORDER BY created_at, reservation_id`,
+    ),
+    upsertReservation: db.prepare(
+      `INSERT INTO usage_reservations (reservation_id, persona, entry, tokens, cost_micro_usd, requests, expires_ms, expires_at, created_at)
+       VALUES (@reservationId, @persona, @entry, @tokens, @costMicroUsd, @requests, @expiresMs, @expiresAt, @createdAt)
+       ON CONFLICT (reservation_id) DO UPDATE SET tokens = excluded.tokens, cost_micro_usd = excluded.cost_micro_usd,
+         requests = excluded.requests, expires_ms = excluded.expires_ms, expires_at = excluded.expires_at`,
+    ),
+    releaseReservation: db.prepare("DELETE FROM usage_reservations WHERE reservation_id = ?"),
     insertAudit: db.prepare(
       "INSERT INTO audit (seq, at, type, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
@@ -195,7 +234,7 @@ class SqliteStore implements Store {
       signature && needsSignedRecord(head, signature) ? s.auditHash.get(signature.seq) : undefined;
     const plan = planCommit(
       prepared,
-      { head, streams, approvals, signature, hashAtSignedSeq },
+      { head, streams, approvals, signature, hashAtSignedSeq, ...this.#usageState(prepared) },
       new Date().toISOString(),
     );
     for (const r of plan.records) s.insertRecord.run(r.stream, r.seq, r.at, r.type, r.data);
@@ -207,12 +246,48 @@ class SqliteStore implements Store {
       s.insertApproval.run(a.approvalRequestId, a.stream, a.requestedBy, a.expiresAt, a.createdAt);
     for (const a of plan.resolvedApprovals)
       s.resolveApproval.run(a.state, a.resolvedBy, a.resolvedAt, a.approvalRequestId);
-    for (const u of plan.usage) s.insertUsage.run(u.persona, u.occurredMs, u.occurredAt, u.data.text);
+    for (const u of plan.usage)
+      s.insertUsage.run(
+        u.persona,
+        u.occurredMs,
+        u.occurredAt,
+        u.data.text,
+        u.entry,
+        u.amounts.tokens,
+        u.amounts.costMicroUsd,
+        u.amounts.requests,
+      );
+    for (const id of plan.released) s.releaseReservation.run(id);
+    for (const r of plan.reservations) s.upsertReservation.run(r);
     for (const a of plan.audit) s.insertAudit.run(a.seq, a.at, a.type, a.subject, a.data, a.prevHash, a.hash);
     if (plan.headSignature)
       s.updateHeadSigned.run(plan.head.seq, plan.head.hash, JSON.stringify(plan.headSignature));
     else if (plan.audit.length > 0) s.updateHead.run(plan.head.seq, plan.head.hash);
     return plan;
+  }
+
+  /** What the batch's reservations are checked against, after dropping the expired ones. */
+  #usageState(prepared: ReturnType<typeof prepareBatch>) {
+    if (prepared.reserve.length === 0) return {};
+    const s = this.#s;
+    const nowMs = Date.now();
+    s.dropExpired.run(nowMs);
+    const totals = new Map<string, UsageAmounts>();
+    for (const { key, persona, entry, sinceMs } of usageScopes(prepared, nowMs)) {
+      const where = { persona, since: sinceMs, now: nowMs };
+      totals.set(
+        key,
+        (entry === null
+          ? s.usageTotal.get(where)
+          : s.entryUsageTotal.get({ ...where, entry })) as UsageAmounts,
+      );
+    }
+    const reservations = new Map<string, ExistingReservation>();
+    for (const id of prepared.reservationIds) {
+      const row = s.reservation.get(id);
+      if (row) reservations.set(id, reservationFromRow(row));
+    }
+    return { usage: { nowMs, totals, reservations } };
   }
 
   read(stream: string, options: { afterSeq?: number } = {}): Promise<StoredRecord[]> {
@@ -273,6 +348,10 @@ class SqliteStore implements Store {
     return this.#run(() =>
       this.#s.usageSince.all(persona, since.getTime()).map((row) => JSON.parse(row.data)),
     );
+  }
+
+  reservations(persona: string, at = new Date()): Promise<LiveReservation[]> {
+    return this.#run(() => this.#s.liveReservations.all(persona, at.getTime()).map(reservationFromRow));
   }
 
   claim(stream: string, owner: ClaimOwner): Promise<boolean> {

@@ -12,7 +12,7 @@ import { auditHeadMessage } from "../audit/head-signature.js";
 import { GENESIS_HASH, hashRecord } from "../audit/record-hash.js";
 import { ChangeFeed } from "../change-feed.js";
 import { StateError } from "../errors.js";
-import type { AuditHeadKey, AuditRecord, Batch, Durability, Store } from "../types.js";
+import type { AuditHeadKey, AuditRecord, Batch, Durability, Store, UsageReservation } from "../types.js";
 import { runTogether, startWorker } from "./run-worker.js";
 import type { Acknowledged } from "./worker-loop.js";
 
@@ -587,6 +587,172 @@ export function describeStoreConformance(target: ConformanceTarget): void {
     });
   });
 
+  describe(`${target.name} store: usage reservations`, () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const reservation = (id: string, tokens: number, extra: Partial<UsageReservation> = {}) => ({
+      reservationId: id,
+      persona: "coder",
+      entry: "openai/gpt-4o",
+      amounts: { tokens, costMicroUsd: 10, requests: 1 },
+      windowMs: 60_000,
+      limits: [{ tokens: 1000, costMicroUsd: 5000, requests: 3 }],
+      expiresAt: iso(Date.now() + 60_000),
+      ...extra,
+    });
+    const used = (tokens: number, msAgo: number, entry = "openai/gpt-4o") => ({
+      persona: "coder",
+      occurredAt: iso(Date.now() - msAgo),
+      data: { tokens },
+      entry,
+      amounts: { tokens, costMicroUsd: 100, requests: 1 },
+    });
+    async function refusal(task: Promise<unknown>) {
+      const thrown = await task.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      if (!(thrown instanceof StateError)) throw new Error(`expected a StateError, got ${String(thrown)}`);
+      return { code: thrown.code, details: thrown.details };
+    }
+
+    it("holds a reservation within its limits, refuses one past them and writes nothing of that commit", async () => {
+      const store = await open();
+      await store.commit({ usage: [used(600, 1_000), used(50_000, 61_000)] });
+      const made = await store.commit({
+        reserve: [reservation("r1", 300)],
+        audit: [{ type: "model_call", subject: "coder", data: { r: 1 } }],
+      });
+      const held = {
+        reservationId: "r1",
+        persona: "coder",
+        entry: "openai/gpt-4o",
+        amounts: { tokens: 300, costMicroUsd: 10, requests: 1 },
+        expiresAt: anyTime,
+        createdAt: made.at,
+      };
+      expect(await store.reservations("coder")).toEqual([held]);
+      const head = await store.auditHead();
+      expect(
+        await refusal(
+          store.commit({
+            reserve: [reservation("r2", 101)],
+            appends: [{ stream: "s", records: ticks(1), create }],
+            audit: [{ type: "model_call", subject: "coder", data: { r: 2 } }],
+          }),
+        ),
+      ).toEqual({
+        code: "limit_exceeded",
+        details: {
+          reservationId: "r2",
+          persona: "coder",
+          entry: null,
+          dimension: "tokens",
+          used: 900,
+          requested: 101,
+          limit: 1000,
+        },
+      });
+      expect({ head: await store.auditHead(), s: await store.read("s") }).toEqual({ head, s: [] });
+      await store.commit({ reserve: [reservation("r1", 100)] });
+      expect(await store.reservations("coder")).toEqual([
+        { ...held, amounts: { tokens: 400, costMicroUsd: 20, requests: 2 } },
+      ]);
+      expect(await refusal(store.commit({ reserve: [reservation("r3", 0)] }))).toMatchObject({
+        code: "limit_exceeded",
+        details: { dimension: "requests", used: 3, requested: 1, limit: 3 },
+      });
+      expect(await store.reservations("someone-else")).toEqual([]);
+    });
+
+    it("releases a reservation with the call's usage in one commit; an expired one stops counting", async () => {
+      const store = await open();
+      await store.commit({ reserve: [reservation("r1", 700)] });
+      await store.commit({ release: ["r1", "never-made"], usage: [used(650, 0)] });
+      expect(await store.reservations("coder")).toEqual([]);
+      expect(await refusal(store.commit({ reserve: [reservation("r2", 351)] }))).toMatchObject({
+        code: "limit_exceeded",
+        details: { used: 650, requested: 351 },
+      });
+      const brief = { persona: "brief", expiresAt: iso(Date.now() + 300) };
+      await store.commit({ reserve: [reservation("b1", 900, brief)] });
+      expect(
+        await refusal(store.commit({ reserve: [reservation("b2", 900, { persona: "brief" })] })),
+      ).toMatchObject({ code: "limit_exceeded" });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await store.reservations("brief")).toEqual([]);
+      await store.commit({ reserve: [reservation("b2", 900, { persona: "brief" })] });
+      expect((await store.reservations("brief")).map((r) => r.reservationId)).toEqual(["b2"]);
+    });
+
+    it("counts only an entry's usage for its limit, and a commit's own usage and reservations", async () => {
+      const store = await open();
+      const limits = [{ tokens: 1000 }, { entry: "openai/gpt-4o", tokens: 100 }];
+      await store.commit({ usage: [used(500, 1_000, "anthropic/claude")] });
+      await store.commit({ reserve: [reservation("o1", 100, { limits })] });
+      expect(await refusal(store.commit({ reserve: [reservation("o2", 1, { limits })] }))).toMatchObject({
+        code: "limit_exceeded",
+        details: { entry: "openai/gpt-4o", used: 100, requested: 1, limit: 100 },
+      });
+      const anthropic = { entry: "anthropic/claude", limits };
+      await store.commit({ reserve: [reservation("a1", 400, anthropic)] });
+      expect(
+        await refusal(
+          store.commit({
+            reserve: [
+              reservation("a2", 0, { ...anthropic, limits: [{ requests: 4 }] }),
+              reservation("a3", 0, { ...anthropic, limits: [{ requests: 4 }] }),
+            ],
+          }),
+        ),
+      ).toMatchObject({ code: "limit_exceeded", details: { reservationId: "a3", used: 4, limit: 4 } });
+      expect(
+        await refusal(
+          store.commit({
+            usage: [used(1, 0, "anthropic/claude")],
+            reserve: [reservation("a4", 0, { ...anthropic, limits: [{ tokens: 1000 }] })],
+          }),
+        ),
+      ).toMatchObject({ code: "limit_exceeded", details: { used: 1001, requested: 0 } });
+    });
+
+    it("refuses a malformed reservation before writing anything", async () => {
+      const store = await open();
+      const bad: Batch[] = [
+        { reserve: [reservation("x", 1, { entry: "" })] },
+        { reserve: [reservation("x", -1)] },
+        { reserve: [reservation("x", 1, { windowMs: 0 })] },
+        { reserve: [reservation("x", 1, { limits: [{ tokens: 1.5 }] })] },
+        { reserve: [reservation("x", 1)], release: ["x"] },
+        { release: [""] },
+      ];
+      const codes: string[] = [];
+      for (const batch of bad) codes.push((await refusal(store.commit(batch))).code);
+      expect(codes).toEqual(Array(bad.length).fill("record_invalid"));
+      await store.commit({ reserve: [reservation("x", 1)] });
+      expect(
+        await refusal(store.commit({ reserve: [reservation("x", 1, { persona: "other" })] })),
+      ).toMatchObject({ code: "record_invalid" });
+    });
+
+    it("lets concurrent reservations on two connections hold exactly the limit, never more", async () => {
+      const first = await open();
+      const second = await reopen(first);
+      const limits = [{ tokens: 1000 }];
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? first : second).commit({ reserve: [reservation(`c${i}`, 50, { limits })] }).then(
+            () => "held",
+            (error: unknown) => (error instanceof StateError ? error.code : String(error)),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === "held").length).toBe(20);
+      expect(outcomes.filter((o) => o !== "held")).toEqual(Array(20).fill("limit_exceeded"));
+      const held = await first.reservations("coder");
+      expect(held.reduce((sum, r) => sum + r.amounts.tokens, 0)).toBe(1000);
+    });
+  });
+
   describe(`${target.name} store: audit log`, () => {
     it("chains every commit's audit records, 1..n without gaps, hashed over canonical JSON", async () => {
       const store = await open();
@@ -992,6 +1158,23 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       expect((await store.read("shared")).map((r) => r.seq)).toEqual(oneTo(1200));
       expect(await store.verifyAudit()).toMatchObject({ ok: true, records: 800 });
       expect((await store.listSessions())[0]).toMatchObject({ sessionId: "workers", streams: 4 });
+    }, 120_000);
+
+    it("lets 4 processes reserving at once from one budget hold exactly its limit", async () => {
+      const store = await open();
+      const exits = await runTogether(
+        target.worker,
+        [target.connection(store), "relaxed", "reserve", "60"],
+        4,
+      );
+      expect(exits.map(({ code, signal, stderr }) => ({ code, signal, stderr }))).toEqual(
+        Array(4).fill({ code: 0, signal: null, stderr: "" }),
+      );
+      const tallies = exits.map((exit) => JSON.parse(exit.stdout) as { held: number; refused: number });
+      expect(tallies.reduce((sum, t) => sum + t.held, 0)).toBe(100);
+      expect(tallies.reduce((sum, t) => sum + t.refused, 0)).toBe(140);
+      const held = await store.reservations("shared-budget");
+      expect(held.reduce((sum, r) => sum + r.amounts.tokens, 0)).toBe(1000);
     }, 120_000);
 
     it.each(["full", "relaxed"] as const)(

@@ -3,6 +3,8 @@
 //   burst <count>:  wait for "go", make <count> commits, print the acknowledged commits as one JSON array, exit.
 //   loop:           wait for "go", commit forever, printing each acknowledged commit on its own line.
 //   notify:         wait for messages; on each, make one commit and send back when it was acknowledged.
+//   reserve <count>: wait for "go", try <count> reservations of 10 tokens from one budget of 1000 tokens
+//                    shared by every worker, print {held, refused}, exit.
 // Every commit appends 3 records to stream "shared" and 1 to "own-<pid>", and 2 audit records.
 import type { Store } from "../types.js";
 
@@ -49,6 +51,34 @@ export async function runWorker(store: Store, mode: string, args: string[]): Pro
     shared: committed.appends[0]?.map((r) => r.seq) ?? [],
     audit: committed.audit.map((r) => r.seq),
   });
+  if (mode === "reserve") {
+    const tally = { held: 0, refused: 0 };
+    for (let i = 0; i < Number(args[0]); i++) {
+      try {
+        await store.commit({
+          reserve: [
+            {
+              reservationId: `w${process.pid}-${i}`,
+              persona: "shared-budget",
+              entry: "p/m",
+              amounts: { tokens: 10, costMicroUsd: 0, requests: 0 },
+              windowMs: 60_000,
+              limits: [{ tokens: 1000 }],
+              expiresAt: new Date(Date.now() + 600_000).toISOString(),
+            },
+          ],
+        });
+        tally.held++;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "limit_exceeded") throw error;
+        tally.refused++;
+      }
+    }
+    await store.close();
+    process.stdout.write(`${JSON.stringify(tally)}\n`);
+    process.disconnect();
+    return;
+  }
   if (mode === "burst") {
     const acks: Acknowledged[] = [];
     for (let i = 0; i < Number(args[0]); i++) acks.push(ack(i, await store.commit(commitOf(i))));

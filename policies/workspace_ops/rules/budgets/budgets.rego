@@ -22,29 +22,59 @@ _budget := input.binding.perMinuteBudget
 
 _window_ns := _config.limits.usageWindowSeconds * 1000000000
 
-# Usage of the binding's persona inside the window. A record stamped after now counts too, so
-# clock skew cannot hide spend.
-_recent := [usage |
-	some usage in object.get(input, "usage", [])
-	usage.persona == _binding.persona
-	clock.ns(usage.occurredAt) > clock.now_ns - _window_ns
-]
+# METADATA
+# title: micro
+# description: >-
+#   US dollars as whole micro-dollars: cost is compared in integers, identical in every evaluator.
+micro(usd) := round(usd * 1000000)
 
-_tokens_used := sum([tokens |
-	some usage in _recent
-	tokens := usage.tokensIn + usage.tokensOut
-])
+# METADATA
+# title: spent
+# description: >-
+#   What the usage records of persona in the last config.limits.usageWindowSeconds add up to:
+#   {tokens, cost (micro-USD), requests (each record's requests, default 1)}. A record stamped
+#   after now counts too, so clock skew cannot hide spend.
+spent(records, persona) := {"tokens": tokens, "cost": cost, "requests": requests} if {
+	recent := [u |
+		some u in records
+		u.persona == persona
+		clock.ns(u.occurredAt) > clock.now_ns - _window_ns
+	]
+	tokens := sum([t | some u in recent; t := u.tokensIn + u.tokensOut])
+	cost := sum([c | some u in recent; c := micro(u.costUsd)])
+	requests := sum([r | some u in recent; r := object.get(u, "requests", 1)])
+}
 
-_tokens_estimate := object.get(input, ["request", "estimate", "tokens"], 0)
+# METADATA
+# title: exceeded
+# description: >-
+#   The dimensions of a PerMinuteBudget that what was spent plus an estimate (both {tokens, cost
+#   in micro-USD, requests}) would pass, as {dimension: {used, estimate, limit}}; empty when it fits,
+#   undefined when the budget is not a PerMinuteBudget.
+exceeded(budget, used, estimate) := over if {
+	limits := _limits(budget)
+	over := {dimension: amounts |
+		some dimension, limit in limits
+		used[dimension] + estimate[dimension] > limit
+		amounts := {"used": used[dimension], "estimate": estimate[dimension], "limit": limit}
+	}
+}
 
-# Cost is compared in whole micro-dollars: integer arithmetic, identical in every evaluator.
-_micro(usd) := round(usd * 1000000)
+_limits(budget) := {
+	"tokens": budget.tokensPerMinute,
+	"cost": micro(budget.costUsdPerMinute),
+	"requests": budget.requestsPerMinute,
+}
 
-_cost_used := sum([_micro(usage.costUsd) | some usage in _recent])
-
-_cost_estimate := _micro(object.get(input, ["request", "estimate", "costUsd"], 0))
-
-_requests_used := sum([object.get(usage, "requests", 1) | some usage in _recent])
+_over := exceeded(
+	_budget,
+	spent(object.get(input, "usage", []), _binding.persona),
+	{
+		"tokens": object.get(input, ["request", "estimate", "tokens"], 0),
+		"cost": micro(object.get(input, ["request", "estimate", "costUsd"], 0)),
+		"requests": 1,
+	},
+)
 
 # METADATA
 # title: Token budget exceeded
@@ -54,12 +84,10 @@ _requests_used := sum([object.get(usage, "requests", 1) | some usage in _recent]
 #   message: "persona %s: %s tokens used in the last minute + %s estimated exceed %s tokens per minute"
 deny contains reason.make(rego.metadata.chain(), [
 	_binding.persona,
-	format_int(_tokens_used, 10),
-	format_int(_tokens_estimate, 10),
-	format_int(_budget.tokensPerMinute, 10),
-]) if {
-	_tokens_used + _tokens_estimate > _budget.tokensPerMinute
-}
+	format_int(_over.tokens.used, 10),
+	format_int(_over.tokens.estimate, 10),
+	format_int(_over.tokens.limit, 10),
+])
 
 # METADATA
 # title: Cost budget exceeded
@@ -71,13 +99,10 @@ deny contains reason.make(rego.metadata.chain(), [
 #   message: "persona %s: %s micro-USD spent in the last minute + %s estimated exceed %s micro-USD per minute"
 deny contains reason.make(rego.metadata.chain(), [
 	_binding.persona,
-	format_int(_cost_used, 10),
-	format_int(_cost_estimate, 10),
-	format_int(limit, 10),
-]) if {
-	limit := _micro(_budget.costUsdPerMinute)
-	_cost_used + _cost_estimate > limit
-}
+	format_int(_over.cost.used, 10),
+	format_int(_over.cost.estimate, 10),
+	format_int(_over.cost.limit, 10),
+])
 
 # METADATA
 # title: Request budget exceeded
@@ -89,11 +114,9 @@ deny contains reason.make(rego.metadata.chain(), [
 #   message: "persona %s: %s requests in the last minute + 1 exceed %s requests per minute"
 deny contains reason.make(rego.metadata.chain(), [
 	_binding.persona,
-	format_int(_requests_used, 10),
-	format_int(_budget.requestsPerMinute, 10),
-]) if {
-	_requests_used + 1 > _budget.requestsPerMinute
-}
+	format_int(_over.requests.used, 10),
+	format_int(_over.requests.limit, 10),
+])
 
 # METADATA
 # title: Capability unmet

@@ -46,6 +46,16 @@ deny_operation contains reason.make(rego.metadata.chain(), [part]) if some part 
 #   message: "the approval input needs %s"
 deny_approval contains reason.make(rego.metadata.chain(), [part]) if some part in _missing_approval
 
+# METADATA
+# title: Model call input
+# description: >-
+#   The model_call entrypoint needs a request with a persona, a model (or auto), the capabilities
+#   it needs and an estimate of its tokens.
+# custom:
+#   code: input_invalid
+#   message: "the model_call input needs %s"
+deny_model_call contains reason.make(rego.metadata.chain(), [part]) if some part in _missing_model_call
+
 _missing_tool_execution contains "request" if not is_object(object.get(input, "request", null))
 
 _missing_tool_execution contains "request.context.actor" if {
@@ -98,4 +108,23 @@ _tool_ok if {
 	input.request.tool.kind == "web"
 	input.request.tool.access == "search"
 	is_string(input.request.tool.query)
+}
+
+_missing_model_call contains "request" if not is_object(object.get(input, "request", null))
+
+_missing_model_call contains "request.persona" if not is_string(object.get(input, ["request", "persona"], null))
+
+_missing_model_call contains "request.model" if not is_string(object.get(input, ["request", "model"], null))
+
+_missing_model_call contains "request.requiredCapabilities" if {
+	not is_array(object.get(input, ["request", "requiredCapabilities"], null))
+}
+
+_missing_model_call contains "request.estimate with tokensIn and tokensOut" if not _estimate_ok
+
+default _estimate_ok := false
+
+_estimate_ok if {
+	is_number(input.request.estimate.tokensIn)
+	is_number(input.request.estimate.tokensOut)
 }

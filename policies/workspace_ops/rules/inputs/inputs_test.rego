@@ -55,6 +55,27 @@ _cases := {
 			_reason("input_invalid", "the operation input needs actor"),
 		},
 	},
+	"complete model call input": {
+		"input": {"request": td.model_call([], 10, 10)},
+		"rule": "deny_model_call",
+		"expected": set(),
+	},
+	"empty model call input": {
+		"input": {},
+		"rule": "deny_model_call",
+		"expected": {
+			_reason("input_invalid", "the model_call input needs request"),
+			_reason("input_invalid", "the model_call input needs request.persona"),
+			_reason("input_invalid", "the model_call input needs request.model"),
+			_reason("input_invalid", "the model_call input needs request.requiredCapabilities"),
+			_reason("input_invalid", "the model_call input needs request.estimate with tokensIn and tokensOut"),
+		},
+	},
+	"model call estimate without tokensOut": {
+		"input": {"request": object.union(td.model_call([], 10, 10), {"estimate": {"tokensOut": "many"}})},
+		"rule": "deny_model_call",
+		"expected": {_reason("input_invalid", "the model_call input needs request.estimate with tokensIn and tokensOut")},
+	},
 	"complete approval input": {
 		"input": {"request": td.approval_request, "resolution": td.resolution("expired", null)},
 		"rule": "deny_approval",
