@@ -23,9 +23,12 @@ export interface StoredAnnotation {
 export const sessionAnnotationStream = (sessionId: string): string =>
   `wsops.session.${createHash("sha256").update(sessionId).digest("hex").slice(0, 32)}`;
 
+/** An annotation refused: not a valid SessionAnnotation (its contract errors). */
+export type AnnotationRefused = { ok: false; error: ExecutorError; errors?: ContractError[] };
+
 export type AnnotateOutcome =
   | { ok: true; stream: string; seq: number; annotation: SessionAnnotation; redaction: RedactionReport }
-  | { ok: false; error: ExecutorError; errors?: ContractError[] };
+  | AnnotationRefused;
 
 /**
  * Records a SessionAnnotation in its session's reserved stream. Needs only the store (no policy, no
@@ -55,7 +58,7 @@ export type ExtendOutcome =
       alreadyRecorded: number;
       redaction: RedactionReport | null;
     }
-  | { ok: false; error: ExecutorError; errors?: ContractError[] };
+  | AnnotationRefused;
 
 /**
  * Like annotateSession, but records only the messages the session does not hold yet (the same role,

@@ -2,6 +2,7 @@
 import {
   type ApprovalRequest,
   type ApprovalResolution,
+  errorsInOneLine,
   type Principal,
   type ToolExecutionDecision,
   type ToolExecutionRequest,
@@ -123,10 +124,7 @@ export async function submitResolution(ctx: ExecutorContext, payload: unknown): 
   if (!checked.ok)
     return {
       ok: false,
-      error: executorError(
-        "request_invalid",
-        checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; "),
-      ),
+      error: executorError("request_invalid", errorsInOneLine(checked.errors)),
     };
   const resolved = checked.value;
   if (resolved.resolution === "expired")

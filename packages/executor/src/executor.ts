@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { loadAnalyzer } from "@workspace-ops/analysis";
 import {
+  errorsInOneLine,
   type Principal,
   type ToolExecutionRequest,
   type ToolGrantRecord,
@@ -450,10 +451,7 @@ export class Executor {
     if (!checked.ok)
       return {
         ok: false,
-        error: executorError(
-          "request_invalid",
-          checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; "),
-        ),
+        error: executorError("request_invalid", errorsInOneLine(checked.errors)),
       };
     const usage = checked.value;
     await this.context.store.commit({

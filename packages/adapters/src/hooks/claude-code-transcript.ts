@@ -17,7 +17,7 @@ import {
 export async function readClaudeCodeTranscript(path: string, maxBytes: number): Promise<Transcript> {
   const { entries, notes } = await readJsonlTail(path, maxBytes);
   const messages = entries.flatMap((entry) => {
-    const message = messageOf(entry);
+    const message = conversationMessage(entry);
     return message ? [message] : [];
   });
   return lastMessages(messages, notes);
@@ -25,7 +25,7 @@ export async function readClaudeCodeTranscript(path: string, maxBytes: number): 
 
 type Entry = Record<string, unknown>;
 
-function messageOf(raw: unknown): SessionMessage | null {
+function conversationMessage(raw: unknown): SessionMessage | null {
   if (!isObject(raw)) return null;
   const entry: Entry = raw;
   const role = entry.type;

@@ -15,6 +15,7 @@ import {
   workspaceIdOf,
 } from "@workspace-ops/executor";
 import type { HookAnswer, HookCall, HookEvent, RuntimeProtocol } from "./event.js";
+import { messageOf, oneLine } from "./one-line.js";
 import { buildRequest, HookInputError, type HookSession, identifier, OutsideWorkspace } from "./request.js";
 import { recordTranscript } from "./transcript.js";
 
@@ -206,7 +207,3 @@ async function recordRejected(options: HookOptions, why: string): Promise<void> 
     // Observe mode never blocks, also when there is nowhere to record.
   }
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim().slice(0, 2000);

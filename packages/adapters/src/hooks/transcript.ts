@@ -4,6 +4,7 @@
 // transcript, a store that cannot be opened) is one line on stderr and exit 0 — a Stop hook that
 // exits 2 would keep the agent from stopping.
 import type { HookEvent } from "./event.js";
+import { messageOf, oneLine } from "./one-line.js";
 import { identifier } from "./request.js";
 import type { HookOptions, HookResult } from "./run-hook.js";
 import { TRANSCRIPT_MAX_BYTES, type Transcript } from "./transcript-file.js";
@@ -59,13 +60,11 @@ export async function recordTranscript(
       await (options.release ? options.release(executor) : executor.close());
     }
   } catch (error) {
-    return notRecorded(`the workspace's state cannot be opened or written: ${messageOf(error)}`);
+    return notRecorded(`the workspace's state cannot be opened or written: ${oneLine(messageOf(error))}`);
   }
   return done(transcript.notes);
 }
 
-const messageOf = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").slice(0, 500);
-
 /** A file system error by its code (ENOENT, EACCES), anything else by its message. */
-const reasonOf = (error: unknown): string => (error as NodeJS.ErrnoException)?.code ?? messageOf(error);
+const reasonOf = (error: unknown): string =>
+  (error as NodeJS.ErrnoException)?.code ?? oneLine(messageOf(error));
