@@ -7,6 +7,7 @@
 // compaction summary) and its own API error notices are not the user's or the model's words.
 import {
   clip,
+  isObject,
   lastMessages,
   readJsonlTail,
   type SessionMessage,
@@ -23,11 +24,8 @@ export async function readClaudeCodeTranscript(path: string, maxBytes: number): 
   return lastMessages(messages, notes);
 }
 
-type Entry = Record<string, unknown>;
-
-function conversationMessage(raw: unknown): SessionMessage | null {
-  if (!isObject(raw)) return null;
-  const entry: Entry = raw;
+function conversationMessage(entry: unknown): SessionMessage | null {
+  if (!isObject(entry)) return null;
   const role = entry.type;
   if (role !== "user" && role !== "assistant") return null;
   if (entry.isSidechain === true || entry.isMeta === true || entry.isCompactSummary === true) return null;
@@ -51,6 +49,3 @@ function textOf(content: unknown): string {
     )
     .join("\n\n");
 }
-
-const isObject = (value: unknown): value is Entry =>
-  typeof value === "object" && value !== null && !Array.isArray(value);

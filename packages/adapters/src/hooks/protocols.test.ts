@@ -245,6 +245,17 @@ describe("Gemini CLI's tools as calls", () => {
     expect(callsOf(gemini(tool, input))).toEqual(expected);
   });
 
+  it("reads AfterAgent and SessionEnd as the transcript's events", () => {
+    expect(gemini("run_shell_command", {}, "AfterAgent", { prompt: "p", prompt_response: "r" })).toEqual({
+      kind: "transcript",
+      eventName: "AfterAgent",
+      sessionId: "g-1",
+      cwd: "/home/dev/demo",
+      transcriptPath: "/t",
+    });
+    expect(gemini("run_shell_command", {}, "SessionEnd")).toMatchObject({ kind: "transcript" });
+  });
+
   it("reads AfterTool's error, and renders decisions (ask and no opinion: {})", () => {
     expect(
       gemini("read_file", { path: "/a" }, "AfterTool", {

@@ -78,3 +78,6 @@ export function lastMessages(messages: SessionMessage[], notes: string[]): Trans
     notes: [...notes, `the transcript has ${messages.length} messages; the last ${MAX_MESSAGES} were read`],
   };
 }
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);

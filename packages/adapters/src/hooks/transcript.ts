@@ -1,8 +1,8 @@
-// The end of a turn (Claude Code's Stop) or of a session (SessionEnd): the conversation of the
-// runtime's transcript is attached to the session's annotations, only what the session does not hold
-// yet, redacted by the executor. The runtime is never held up by it: whatever goes wrong (no
-// transcript, a store that cannot be opened) is one line on stderr and exit 0 — a Stop hook that
-// exits 2 would keep the agent from stopping.
+// The end of a turn (Claude Code's Stop, Gemini's AfterAgent) or of a session (SessionEnd): the
+// conversation of the runtime's transcript is attached to the session's annotations, only what the
+// session does not hold yet, redacted by the executor. The runtime is never held up by it: whatever
+// goes wrong (no transcript, a store that cannot be opened) is one line on stderr and exit 0 — a Stop
+// hook that exits 2 would keep the agent from stopping.
 import type { HookEvent } from "./event.js";
 import { messageOf, oneLine } from "./one-line.js";
 import { identifier } from "./request.js";

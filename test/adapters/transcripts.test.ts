@@ -1,7 +1,8 @@
-// wsops hook claude-code on Stop and SessionEnd, end to end: the real binary reads a recorded-style
-// Claude Code transcript and attaches its conversation to the session (redacted, each message once,
-// however often a turn ends), and an export shows it beside the session's governed calls. Whatever
-// goes wrong with the transcript is one line on stderr and exit 0: a Stop hook never holds the agent.
+// The hooks at the end of a turn and of a session, end to end: the real binary reads a recorded-style
+// transcript (Claude Code's Stop/SessionEnd, Gemini CLI's AfterAgent/SessionEnd) and attaches its
+// conversation to the session (redacted, each message once, however often a turn ends), and an export
+// shows it beside the session's governed calls. Whatever goes wrong with the transcript is one line on
+// stderr and exit 0: such a hook never holds the agent.
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,8 +28,8 @@ const ending = (event: "Stop" | "SessionEnd", transcript: string, ws: { dir: str
 
 type Step = { type: string; role?: string; content?: string; at: string; trainable?: boolean };
 
-function exportedSteps(ws: { dir: string }): Step[] {
-  const ran = wsops(["export", "--format", "trajectory", "--session", SESSION], { cwd: ws.dir });
+function exportedSteps(ws: { dir: string }, session = SESSION): Step[] {
+  const ran = wsops(["export", "--format", "trajectory", "--session", session], { cwd: ws.dir });
   expect(ran.code).toBe(0);
   const lines = ran.stdout.trim().split("\n");
   expect(lines).toHaveLength(1);
@@ -70,6 +71,15 @@ const secondTurn = [
 const said = (steps: Step[]) => steps.filter((s) => s.type === "message" && s.role !== "tool");
 const messagesOf = (steps: Step[]) => said(steps).map(({ role, content, at }) => ({ role, content, at }));
 
+/** How many messages each session_annotated audit record says were attached. */
+const annotatedCounts = (auditJsonl: string) =>
+  auditJsonl
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { type: string; data: { messages?: number } })
+    .filter((r) => r.type === "session_annotated")
+    .map((r) => r.data.messages);
+
 describe("wsops hook claude-code: the transcript into the session's annotations", () => {
   it("records the conversation once however often a turn ends, redacted, beside the governed calls", () => {
     const ws = workspace();
@@ -106,12 +116,7 @@ describe("wsops hook claude-code: the transcript into the session's annotations"
 
     // Stored once per message, the token never.
     const audit = wsops(["audit", "export"], { cwd: ws.dir });
-    const annotated = audit.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as { type: string; data: { messages?: number } })
-      .filter((r) => r.type === "session_annotated");
-    expect(annotated.map((r) => r.data.messages)).toEqual([3, 2]);
+    expect(annotatedCounts(audit.stdout)).toEqual([3, 2]);
     expect(audit.stdout).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
   });
 
@@ -155,5 +160,87 @@ describe("wsops hook claude-code: the transcript into the session's annotations"
     expect(noState.stderr).toMatch(
       /^wsops hook claude-code: the workspace's state cannot be opened or written: .*EEXIST.*; the conversation was not recorded\n$/,
     );
+  });
+});
+
+describe("wsops hook gemini-cli: the transcript into the session's annotations", () => {
+  const GEMINI_SESSION = "gem-7c2f9a10-3b4d-4e8f-a1c2-d3e4f5a6b7c8";
+  const message = (id: string, timestamp: string, type: string, content: unknown, extra: object = {}) => ({
+    id,
+    timestamp,
+    type,
+    content,
+    ...extra,
+  });
+  const turnOne = [
+    message("m1", "2026-12-01T12:00:00.500Z", "user", "Show me the recent commits."),
+    message("m2", "2026-12-01T12:00:02.000Z", "gemini", "", {
+      toolCalls: [
+        { id: "c1", name: "run_shell_command", args: { command: "git log --oneline -5" }, status: "success" },
+      ],
+      thoughts: [{ subject: "Plan", description: "Run git log.", timestamp: "2026-12-01T12:00:01.000Z" }],
+      model: "gemini-2.5-pro",
+    }),
+    message("m3", "2026-12-01T12:00:03.000Z", "gemini", "There are no commits yet."),
+  ];
+  const turnTwo = [
+    message("m4", "2026-12-01T12:01:00.000Z", "user", [{ text: "OK, thanks." }]),
+    message("m5", "2026-12-01T12:01:01.000Z", "info", "Session saved"),
+    message("m6", "2026-12-01T12:01:02.000Z", "gemini", [{ text: "You're welcome." }]),
+  ];
+  const recording = (messages: unknown[]) =>
+    JSON.stringify({
+      sessionId: GEMINI_SESSION,
+      projectHash: "5d41402abc4b2a76b9719d911017c592",
+      startTime: "2026-12-01T12:00:00.000Z",
+      lastUpdated: "2026-12-01T12:01:02.000Z",
+      messages,
+    });
+  const ending = (event: "AfterAgent" | "SessionEnd", transcript: string, ws: { dir: string }) => ({
+    session_id: GEMINI_SESSION,
+    transcript_path: transcript,
+    cwd: ws.dir,
+    hook_event_name: event,
+    timestamp: "2026-12-01T12:01:03.000Z",
+    ...(event === "AfterAgent"
+      ? {
+          prompt: "Show me the recent commits.",
+          prompt_response: "There are no commits yet.",
+          stop_hook_active: false,
+        }
+      : { reason: "exit" }),
+  });
+
+  it("records the conversation once however often a turn ends, beside the governed calls", () => {
+    const ws = workspace();
+    const transcript = join(mkdtempSync(join(tmpdir(), "wsops-gemini-chats-")), "session.json");
+    writeFileSync(transcript, recording(turnOne));
+    expect(hook("gemini-cli", recorded("gemini-cli", "before-run-shell-read-only", ws), ws).code).toBe(0);
+
+    const noOpinion = { code: 0, stdout: "{}\n", stderr: "" };
+    expect(hook("gemini-cli", ending("AfterAgent", transcript, ws), ws)).toEqual(noOpinion);
+    expect(hook("gemini-cli", ending("AfterAgent", transcript, ws), ws)).toEqual(noOpinion);
+    writeFileSync(transcript, recording([...turnOne, ...turnTwo]));
+    expect(hook("gemini-cli", ending("SessionEnd", transcript, ws), ws)).toEqual(noOpinion);
+
+    const steps = exportedSteps(ws, GEMINI_SESSION);
+    expect(messagesOf(steps)).toEqual([
+      { role: "user", content: "Show me the recent commits.", at: "2026-12-01T12:00:00.500Z" },
+      { role: "assistant", content: "There are no commits yet.", at: "2026-12-01T12:00:03.000Z" },
+      { role: "user", content: "OK, thanks.", at: "2026-12-01T12:01:00.000Z" },
+      { role: "assistant", content: "You're welcome.", at: "2026-12-01T12:01:02.000Z" },
+    ]);
+    expect(steps.filter((s) => s.type === "tool_call")).toHaveLength(1);
+    expect(annotatedCounts(wsops(["audit", "export"], { cwd: ws.dir }).stdout)).toEqual([2, 2]);
+  });
+
+  it("warns in one line and answers no opinion when the transcript cannot be read", () => {
+    const ws = workspace();
+    const missing = join(tmpdir(), "wsops-no-such-dir", "session.json");
+    expect(hook("gemini-cli", ending("AfterAgent", missing, ws), ws)).toEqual({
+      code: 0,
+      stdout: "{}\n",
+      stderr: `wsops hook gemini-cli: the transcript ${missing} cannot be read (ENOENT); the conversation was not recorded\n`,
+    });
   });
 });
