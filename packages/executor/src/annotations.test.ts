@@ -184,6 +184,22 @@ describe("annotateSession", () => {
     await executor.close();
   });
 
+  it("holds each message once when two writers extend the session at the same time", async () => {
+    const executor = await open();
+    const both = await Promise.all([
+      executor.extendSessionAnnotation(annotation),
+      executor.extendSessionAnnotation({ ...annotation, cohort: undefined, eval: undefined }),
+    ]);
+    // One wrote the messages; the other found its append beaten, read again, and had nothing new.
+    expect(both.map((o) => (o.ok ? [o.seq, o.added, o.alreadyRecorded] : o))).toEqual([
+      [1, 2, 0],
+      [null, 0, 2],
+    ]);
+    const records = await executor.context.store.read(sessionAnnotationStream("sess-annotated"));
+    expect(records).toHaveLength(1);
+    await executor.close();
+  });
+
   it("extends with the cohort and evaluation even when every message is held", async () => {
     const executor = await open();
     await executor.extendSessionAnnotation(annotation);

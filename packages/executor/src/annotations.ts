@@ -92,7 +92,9 @@ export async function extendSessionAnnotation(
     });
     const alreadyRecorded = (given.messages?.length ?? 0) - messages.length;
     const { messages: _all, ...rest } = given;
-    const others = Object.keys(rest).some((k) => !["kind", "apiVersion", "sessionId"].includes(k));
+    const others = Object.entries(rest).some(
+      ([k, v]) => v !== undefined && !["kind", "apiVersion", "sessionId"].includes(k),
+    );
     if (messages.length === 0 && !others)
       return { ok: true, stream, seq: null, added: 0, alreadyRecorded, redaction: null };
     const { value: annotation, report: redaction } = redactor.redact<SessionAnnotation>(
@@ -112,9 +114,7 @@ export async function extendSessionAnnotation(
 async function checkAnnotation(
   store: Store,
   payload: unknown,
-): Promise<
-  { ok: true; value: SessionAnnotation } | { ok: false; error: ExecutorError; errors: ContractError[] }
-> {
+): Promise<{ ok: true; value: SessionAnnotation } | AnnotationRefused> {
   const checked = validate("SessionAnnotation", payload);
   if (checked.ok) return { ok: true, value: checked.value };
   await store.commit({
