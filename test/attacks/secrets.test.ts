@@ -1,7 +1,9 @@
-// Attack: read the user's credentials — `cat ~/.ssh/id_ed25519` is a read-only command the policy
-// allows; a granted script walks HOME for anything that looks like a key; a symlink in the workspace
-// points at a key. Under bubblewrap the credential stores are hidden (a directory looks empty, a file
-// empty); under the process backend they are read, and the result says isolation "none".
+// Attack: read the user's credentials — `cat ~/.ssh/id_ed25519` is a read-only command; a granted
+// script walks HOME for anything that looks like a key; a symlink in the workspace points at a key.
+// A command that names a credential store (as written, or through the symlink) is denied by the
+// policy before anything runs, in every backend. What names none — the script — meets bubblewrap,
+// which hides the stores (a directory looks empty, a file empty); under the process backend the
+// script reads them, and the result says isolation "none".
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { bubblewrapAvailable } from "@workspace-ops/executor";
@@ -61,37 +63,21 @@ console.log(found.join("\\n"));
 `;
 
 describe.runIf(bubblewrapAvailable())("attack: read planted credentials under bubblewrap", () => {
-  it("cat of each credential store finds nothing, and nothing secret reaches the records", () => {
+  it("cat of each credential store is denied before it runs, and nothing secret reaches the records", () => {
     const at = place();
     plant(at);
     const seen = Object.keys(PLANTED).map((rel) => {
       const { code, result } = execJson(at, ["cat", join(at.home, rel)]);
-      return [
-        rel,
-        code,
-        result.output?.stdout.preview,
-        result.output?.stderr.preview,
-        result.sandbox?.isolation,
-      ];
+      return [rel, code, result.outcome, result.reasons?.map((r) => r.code)];
     });
-    // Inside a hidden directory a file is absent; a hidden file itself reads as empty.
-    const absent = (rel: string) => `cat: ${join(at.home, rel)}: No such file or directory\n`;
-    expect(seen).toEqual([
-      [".ssh/id_ed25519", 1, "", absent(".ssh/id_ed25519"), "bubblewrap"],
-      [".aws/credentials", 1, "", absent(".aws/credentials"), "bubblewrap"],
-      [
-        ".config/gcloud/application_default_credentials.json",
-        1,
-        "",
-        absent(".config/gcloud/application_default_credentials.json"),
-        "bubblewrap",
-      ],
-      [".docker/config.json", 1, "", absent(".docker/config.json"), "bubblewrap"],
-      [".kube/config", 1, "", absent(".kube/config"), "bubblewrap"],
-      [".netrc", 0, "", "", "bubblewrap"],
-      [".git-credentials", 0, "", "", "bubblewrap"],
-      [".config/wsops/keys/alice.key", 1, "", absent(".config/wsops/keys/alice.key"), "bubblewrap"],
-    ]);
+    expect(seen).toEqual(
+      Object.keys(PLANTED).map((rel) => [
+        rel,
+        77,
+        "denied",
+        [rel.startsWith(".config/wsops/keys") ? "shell_path_state" : "shell_path_hidden"],
+      ]),
+    );
     const state = at.stateDir;
     expect(SECRET_VALUES.filter((value) => foundUnder(state, value).length > 0)).toEqual([]);
   });
@@ -107,28 +93,36 @@ describe.runIf(bubblewrapAvailable())("attack: read planted credentials under bu
     expect(harvested).toContain(`${join(at.home, "notes.txt")} an ordinary file`);
     expect(SECRET_VALUES.filter((value) => harvested.includes(value))).toEqual([]);
 
+    // The link is resolved before the policy decides: it names the key.
     const viaLink = execJson(at, ["cat", "deploy-key"]);
     expect(viaLink.result).toMatchObject({
-      outcome: "failed",
-      output: {
-        stdout: { preview: "" },
-        stderr: { preview: "cat: deploy-key: No such file or directory\n" },
-      },
-      sandbox: { isolation: "bubblewrap" },
+      outcome: "denied",
+      reasons: [
+        {
+          code: "shell_path_hidden",
+          message: `the command names ${join(at.workspace, "deploy-key")} (resolves to ${join(at.home, ".ssh", "id_ed25519")}), which is hidden from agents (a credential store or a profile's denyRead)`,
+        },
+      ],
     });
     expect(SECRET_VALUES.filter((value) => foundUnder(at.stateDir, value).length > 0)).toEqual([]);
   });
 });
 
 describe("attack: read planted credentials under the process backend (documented: nothing hides them)", () => {
-  it("reads the key, and the result says isolation none", () => {
+  it("naming the key is denied; a granted script that walks HOME reads it, and the result says isolation none", () => {
     const at = place();
     plant(at);
-    const { result } = execJson(at, ["cat", join(at.home, ".ssh", "id_ed25519")], { sandbox: "process" });
+    const named = execJson(at, ["cat", join(at.home, ".ssh", "id_ed25519")], { sandbox: "process" });
+    expect(named.result).toMatchObject({ outcome: "denied", reasons: [{ code: "shell_path_hidden" }] });
+    useProfile(at, { backend: "process" });
+    grant(at, "node");
+    script(at, "harvest.mjs", HARVEST);
+    const { result } = execJson(at, ["node", "harvest.mjs"], { sandbox: "process" });
     expect(result).toMatchObject({
       outcome: "succeeded",
-      output: { stdout: { preview: `${PLANTED[".ssh/id_ed25519"]}\n` } },
       sandbox: { backend: "process", isolation: "none", network: { access: "host" } },
     });
+    // It read them (what it printed is redacted on the way into the records, where a rule matches).
+    expect(result.output?.stdout.preview).toContain(`${join(at.home, ".aws", "credentials")} [default]`);
   });
 });

@@ -109,7 +109,7 @@ const paths = (/** @type {string} */ description) => ({
 });
 const machine = {
   type: "object",
-  description: "What the executor knows about the machine, for an agent runtime's file tools.",
+  description: "What the executor knows about the machine, for file tools and shell commands.",
   properties: {
     workspaceRoot: { type: "string", description: "Absolute real path of the workspace." },
     home: { type: "string", description: "The invoking user's home: what a profile's '~' means." },
@@ -117,15 +117,22 @@ const machine = {
       "The executor's state directories and the approver keys: out of reach whatever a rule says.",
     ),
     hiddenPaths: paths("What bubblewrap hides by default (credential stores, host secrets, daemon sockets)."),
+    isolation: {
+      type: "string",
+      enum: ["bubblewrap", "none"],
+      description:
+        "Where the call runs once allowed: none when nothing hides the hidden paths from it (an agent runtime runs it itself, or the process backend does).",
+    },
   },
 };
 const toolTarget = {
   type: "object",
-  description: "What the executor resolved about a file or web tool's target.",
+  description: "What the executor resolved about a file, web or shell tool's target.",
   properties: {
     paths: {
       type: "array",
-      description: "Each path of a file tool as named (path) and resolved through symlinks (real).",
+      description:
+        "Each path of a file tool, or each path a shell command names (arguments and redirection targets, ~ and $HOME expanded, relative ones placed in the working directory and every directory the command changes into), as named (path) and resolved through symlinks (real).",
       items: {
         type: "object",
         properties: {

@@ -97,7 +97,8 @@ async function decideOnly(
   };
   if (ctx.mode === "disabled") return handOver({});
 
-  const decided = await decide(ctx, request);
+  // The runtime runs what is allowed, in its own process: nothing hides the hidden paths from it.
+  const decided = await decide(ctx, request, "none");
   if (!decided.ok) {
     phase.record("policy_failure", { reason: decided.reason });
     const facts = { reasons: [decided.reason], failure: decided.reason };

@@ -19,7 +19,7 @@ import type { ExecutorContext } from "./context.js";
 import { type GovernanceState, readGovernance, recentUsage } from "./governance.js";
 import { newId } from "./ids.js";
 import { type DigestSubject, requestDigest } from "./signing/approval-signature.js";
-import { type Machine, type Target, targetOf } from "./target.js";
+import { type Isolation, type Machine, type Target, targetOf } from "./target.js";
 import { decisionAttributes } from "./tracing/attributes.js";
 
 export interface DecideContext {
@@ -54,15 +54,20 @@ async function stateInput(ctx: DecideContext, profileId: string | undefined) {
  */
 export type Analysed = Evaluation & { analysis?: CommandAnalysis; target?: Target };
 
-export async function decideToolCall(ctx: DecideContext, request: ToolExecutionRequest): Promise<Analysed> {
-  const analysis =
-    request.tool.kind === "shell" && ctx.analyzer ? ctx.analyzer.analyzeTool(request.tool) : undefined;
-  const target = await targetOf(request.tool);
+/** `isolation`: where the call runs once allowed (the runtime's own process for a hook: "none"). */
+export async function decideToolCall(
+  ctx: DecideContext,
+  request: ToolExecutionRequest,
+  isolation: Isolation,
+): Promise<Analysed> {
+  const { kind } = request.tool;
+  const analysis = kind === "shell" && ctx.analyzer ? ctx.analyzer.analyzeTool(request.tool) : undefined;
+  const target = await targetOf(request, analysis, ctx.machine);
   const input = {
     ...(await stateInput(ctx, request.profileId)),
     request,
     ...(analysis ? { analysis } : {}),
-    ...(request.tool.kind === "file" ? { machine: await ctx.machine() } : {}),
+    ...(kind === "file" || kind === "shell" ? { machine: { ...(await ctx.machine()), isolation } } : {}),
     ...(target ? { target } : {}),
   };
   return {

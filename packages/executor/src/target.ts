@@ -1,11 +1,13 @@
-// What the policy needs besides the request to decide an agent runtime's own file and web tools:
-// the machine (the workspace, the home, the executor's state, the paths bubblewrap hides — the same
-// list, so a Read decides what a `cat` under bubblewrap could see) and the target resolved (file
-// paths through symlinks, a URL parsed by the WHATWG parser).
+// What the policy needs besides the request to decide file, web and shell tools: the machine (the
+// workspace, the home, the executor's state, the paths bubblewrap hides — the same list, so a Read
+// decides what a `cat` under bubblewrap could see — and whether the command will run in a sandbox
+// that hides them) and the target resolved (file paths and the paths a shell command names through
+// symlinks, a URL parsed by the WHATWG parser).
 import { readlink, realpath } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import type { ToolExecutionRequest } from "@workspace-ops/contracts";
+import type { CommandAnalysis, ToolExecutionRequest } from "@workspace-ops/contracts";
 import { approverKeysDirs, defaultDeniedPaths, homesOf } from "./sandbox/default-deny.js";
+import { shellPaths } from "./shell-paths.js";
 import { stateRoot } from "./state-dir.js";
 
 type Env = Record<string, string | undefined>;
@@ -16,6 +18,12 @@ export interface Machine {
   protectedPaths: string[];
   hiddenPaths: string[];
 }
+
+/**
+ * Whether what the policy allows runs where bubblewrap hides the hidden paths: "none" when the
+ * agent runtime runs the call itself (a hook, `wsops decide`) or the process backend runs it.
+ */
+export type Isolation = "bubblewrap" | "none";
 
 export interface Target {
   paths?: { path: string; real: string }[];
@@ -35,18 +43,33 @@ export async function machineOf(
   };
 }
 
-/** The target of a file or web tool; undefined for shell and MCP tools (or a URL that does not parse). */
-export async function targetOf(tool: ToolExecutionRequest["tool"]): Promise<Target | undefined> {
-  if (tool.kind === "file" && tool.paths)
-    return {
-      paths: await Promise.all(tool.paths.map(async (path) => ({ path, real: await resolved(path) }))),
-    };
+/**
+ * The target of a file or web tool, or of a shell command (the paths it names, from its analysis);
+ * undefined for MCP tools (or a URL that does not parse).
+ */
+export async function targetOf(
+  request: ToolExecutionRequest,
+  analysis: CommandAnalysis | undefined,
+  machine: () => Promise<Machine>,
+): Promise<Target | undefined> {
+  const { tool } = request;
+  if (tool.kind === "file" && tool.paths) return { paths: await resolvedAll(tool.paths) };
+  if (tool.kind === "shell" && analysis) {
+    const { workspaceRoot, home } = await machine();
+    const cwd = join(workspaceRoot, request.context.cwd);
+    const paths = shellPaths(analysis, { cwd, home });
+    // Most commands name no path (`ls`, `git status`): no target, no record.
+    return paths.length ? { paths: await resolvedAll(paths) } : undefined;
+  }
   if (tool.kind === "web" && tool.access === "fetch" && tool.url) {
     const url = parseUrl(tool.url);
     return url ? { url } : {};
   }
   return undefined;
 }
+
+const resolvedAll = (paths: readonly string[]) =>
+  Promise.all(paths.map(async (path) => ({ path, real: await resolved(path) })));
 
 const defaultPorts: Record<string, number> = { http: 80, https: 443 };
 

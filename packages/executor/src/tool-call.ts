@@ -18,9 +18,10 @@ import { type ExecutorError, executorError } from "./errors.js";
 import { isReserved, traceIdOf } from "./ids.js";
 import { type McpToolResult, mcpOutput } from "./mcp.js";
 import { runOptions } from "./run-options.js";
-import { type RunResult, runSandboxed } from "./sandbox/index.js";
+import { bubblewrapAvailable, type RunResult, runSandboxed } from "./sandbox/index.js";
 import type { StreamCapture } from "./sandbox/types.js";
 import type { State } from "./state-machine.js";
+import type { Isolation } from "./target.js";
 import { runEnded } from "./tracing/attributes.js";
 
 export type ToolCallOutcome =
@@ -143,7 +144,7 @@ async function decideAndRun(
 ): Promise<ToolCallOutcome> {
   if (ctx.mode === "disabled") return run(ctx, request, "pending", started, {}, phase);
 
-  const decided = await decide(ctx, request);
+  const decided = await decide(ctx, request, isolationOf(ctx));
   if (!decided.ok) {
     phase.record("policy_failure", { reason: decided.reason });
     if (ctx.mode === "observe")
@@ -184,14 +185,29 @@ export function recordDecision(phase: Phase, decided: Extract<Decided, { ok: tru
   phase.record("decision", decided.decision);
 }
 
-export const decide = (ctx: ExecutorContext, request: ToolExecutionRequest): Promise<Decided> =>
+/** `isolation`: where the call runs once allowed (see isolationOf; "none" for a hook's call). */
+export const decide = (
+  ctx: ExecutorContext,
+  request: ToolExecutionRequest,
+  isolation: Isolation,
+): Promise<Decided> =>
   decideRecorded(
     ctx,
     request.toolExecutionId,
     request.correlation.traceparent,
-    (d) => decideToolCall(d, request),
+    (d) => decideToolCall(d, request, isolation),
     { analyse: request.tool.kind === "shell" },
   );
+
+/**
+ * Where this executor runs what it allows: bubblewrap hides the hidden paths only when it runs (a
+ * profile that asks for the process backend is the policy's to see). Observe and disabled mode run
+ * on the process backend, but the policy's answer is not enforced there.
+ */
+export const isolationOf = (ctx: ExecutorContext): Isolation =>
+  ctx.sandbox.backend === "process" || (ctx.sandbox.backend === "auto" && !bubblewrapAvailable())
+    ? "none"
+    : "bubblewrap";
 
 const approvalRequest = (
   ctx: ExecutorContext,

@@ -18,6 +18,8 @@ export function psql(url: string, sql: string): string {
   });
 }
 
+const WORKER_NAME = "wsops-conformance-worker";
+
 describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", () => {
   let database: Awaited<ReturnType<typeof freshDatabase>>;
   const urls = new Map<unknown, string>();
@@ -44,7 +46,22 @@ describe.runIf(postgresAvailable("@workspace-ops/store-postgres"))("postgres", (
       psql(urls.get(store) as string, sql);
     },
     worker: fileURLToPath(new URL("./testing/postgres-worker.mjs", import.meta.url)),
-    connection: (store) => urls.get(store) as string,
+    // Workers connect under their own application_name, so that settled can tell their backends apart.
+    connection: (store) => {
+      const url = new URL(urls.get(store) as string);
+      url.searchParams.set("application_name", WORKER_NAME);
+      return url.toString();
+    },
+    settled: async (store) => {
+      // A killed worker's backend first runs what it had received (a COMMIT in flight), then meets
+      // the closed socket and goes: once none is left, nothing more can land.
+      const left = `SELECT count(*) FROM pg_stat_activity WHERE application_name = '${WORKER_NAME}'`;
+      for (let tries = 0; tries < 500; tries++) {
+        if (psql(urls.get(store) as string, left).trim() === "0") return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error("a killed worker's backend is still there after 5 s");
+    },
   });
 
   describe("postgres store: the database", () => {

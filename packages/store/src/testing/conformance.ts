@@ -28,6 +28,12 @@ export interface ConformanceTarget {
   worker: string;
   /** What a worker needs to open the database of `store`. */
   connection(store: Store): string;
+  /**
+   * Resolves once the database has finished with the connections of killed processes: a server
+   * completes a COMMIT it received before its client died (PostgreSQL), so only then is the database
+   * what the killed writer leaves behind. Absent: nothing outlives the process (SQLite).
+   */
+  settled?(store: Store): Promise<void>;
 }
 
 const anyTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -1187,6 +1193,7 @@ export function describeStoreConformance(target: ConformanceTarget): void {
         while (writer.lines().length < 60) await new Promise((resolve) => setTimeout(resolve, 2));
         writer.child.kill("SIGKILL");
         const exit = await writer.exited;
+        await target.settled?.(store);
         const acks = writer.lines().map((line) => JSON.parse(line) as Acknowledged);
         const shared = (await store.read("shared")).map((r) => r.seq);
         const audit = await store.readAudit({ limit: 1000 });

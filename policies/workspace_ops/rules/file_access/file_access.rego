@@ -10,6 +10,10 @@
 #   deny beats a write); the state directories are out of reach whatever a rule says. Reads inside
 #   the workspace are allowed, reads of hidden paths denied, other reads need approval. Writes need
 #   a writable place: the workspace under filesystem workspace-write, or a profile's allowWrite.
+#   A shell command is held to the same hidden paths by what it names (input.target.paths for a
+#   shell tool: its arguments and redirection targets, expanded and resolved by the executor): a
+#   hidden or state path is denied; a directory holding one needs a person when nothing hides them
+#   from the command (input.machine.isolation "none": a hook's call, the process backend).
 # custom:
 #   id: workspace_ops.rules.file_access
 #   severity: error
@@ -119,6 +123,32 @@ _writable(path) if {
 	_sandbox.filesystem == "workspace-write"
 } else := false
 
+# The paths a shell command names, with what they mean (the executor computes them from the analysis).
+_shell_facts contains object.union(t, {
+	"named": _named(t),
+	"protected": true in {_protected(t.path), _protected(t.real)},
+	"hidden": true in {_hidden(t.path), _hidden(t.real)},
+}) if {
+	_tool.kind == "shell"
+	is_object(_machine)
+	is_array(_machine.hiddenPaths)
+	is_array(_machine.protectedPaths)
+	some t in _targets
+}
+
+# What a command must not reach: the hidden paths still hidden (allowRead may reopen one) and the state.
+_secret_paths contains p if {
+	some p in array.concat(_machine.hiddenPaths, _profile_paths("denyRead"))
+	_hidden(p)
+}
+
+_secret_paths contains p if some p in _machine.protectedPaths
+
+# Nothing hides the hidden paths from the command: the runtime runs it, or the process backend does.
+_unsandboxed if _machine.isolation == "none"
+
+_unsandboxed if _sandbox.backend == "process"
+
 # METADATA
 # title: Target missing
 # description: >-
@@ -192,6 +222,34 @@ deny contains reason.make(rego.metadata.chain(), [_tool.name, f.named]) if {
 }
 
 # METADATA
+# title: Shell command names the state
+# description: >-
+#   A shell command that names a path in the executor's state directories or the approver keys (as
+#   written or resolved through symlinks) is denied, whatever a profile says.
+# custom:
+#   code: shell_path_state
+#   message: "the command names %s, which lies in the executor's state; no tool may read or write it"
+deny contains reason.make(rego.metadata.chain(), [f.named]) if {
+	some f in _shell_facts
+	f.protected
+}
+
+# METADATA
+# title: Shell command names a hidden path
+# description: >-
+#   A shell command that names a hidden path (a credential store of the default list, or a
+#   profile's denyRead not reopened by allowRead) is denied: a hook's Bash call runs where nothing
+#   hides it, and under bubblewrap it would find nothing there.
+# custom:
+#   code: shell_path_hidden
+#   message: "the command names %s, which is hidden from agents (a credential store or a profile's denyRead)"
+deny contains reason.make(rego.metadata.chain(), [f.named]) if {
+	some f in _shell_facts
+	not f.protected
+	f.hidden
+}
+
+# METADATA
 # title: Read outside the workspace
 # description: A read outside the workspace of a path that is not hidden needs a person.
 # custom:
@@ -203,4 +261,24 @@ approval contains reason.make(rego.metadata.chain(), [_tool.name, f.named, _root
 	not f.protected
 	not f.hidden
 	not f.inside
+}
+
+# METADATA
+# title: Shell command names a directory holding hidden paths
+# description: >-
+#   A shell command that names a directory holding hidden or state paths (the home, /, /etc …) needs
+#   a person when nothing hides them from it: a recursive grep, tar or cp of it would read them.
+# custom:
+#   code: shell_path_holds_hidden
+#   message: >-
+#     the command names %s, which holds %s path(s) hidden from agents (%s), and it runs where
+#     nothing hides them
+approval contains reason.make(rego.metadata.chain(), [f.named, format_int(count(held), 10), examples]) if {
+	_unsandboxed
+	some f in _shell_facts
+	not f.protected
+	not f.hidden
+	held := sort([p | some p in _secret_paths; p != f.real; _under(p, f.real)])
+	count(held) > 0
+	examples := concat(", ", array.slice(held, 0, 3))
 }

@@ -168,12 +168,58 @@ _cases := {
 		"deny": {_reason("file_target_missing", "Read of /home/dev/demo/a has no description of the machine or its paths (input.machine, input.target); the executor computes them")},
 		"approval": set(),
 	},
-	"a shell call is not a file call": {
+	"a shell call without the paths it names is judged by the other rules": {
 		"input": object.union(td.shell_input(["cat", "/home/dev/.ssh/id_ed25519"]), {"machine": td.machine}),
 		"deny": set(),
 		"approval": set(),
 	},
+	"a shell command that names a credential store is denied, sandboxed or not": {
+		"input": _shell(["cat", "/home/dev/.ssh/id_ed25519"], "bubblewrap", [["/home/dev/.ssh/id_ed25519", "/home/dev/.ssh/id_ed25519"]]),
+		"deny": {_reason("shell_path_hidden", "the command names /home/dev/.ssh/id_ed25519, which is hidden from agents (a credential store or a profile's denyRead)")},
+		"approval": set(),
+	},
+	"a shell command through a symlink into a credential store is denied": {
+		"input": _shell(["cat", "k/config"], "none", [["/home/dev/demo/k/config", "/home/dev/.aws/config"]]),
+		"deny": {_reason("shell_path_hidden", "the command names /home/dev/demo/k/config (resolves to /home/dev/.aws/config), which is hidden from agents (a credential store or a profile's denyRead)")},
+		"approval": set(),
+	},
+	"a shell command that names the executor's state is denied": {
+		"input": _shell(["sqlite3", "x"], "none", [["/home/dev/.local/state/wsops/demo-0123456789ab/state.db", "/home/dev/.local/state/wsops/demo-0123456789ab/state.db"]]),
+		"deny": {_reason("shell_path_state", "the command names /home/dev/.local/state/wsops/demo-0123456789ab/state.db, which lies in the executor's state; no tool may read or write it")},
+		"approval": set(),
+	},
+	"a shell command that names the home asks when nothing hides the credential stores": {
+		"input": _shell(["grep", "-r", "key", "/home/dev"], "none", [["/home/dev", "/home/dev"]]),
+		"deny": set(),
+		"approval": {_reason("shell_path_holds_hidden", "the command names /home/dev, which holds 6 path(s) hidden from agents (/home/dev/.aws, /home/dev/.config/gh, /home/dev/.config/wsops/keys), and it runs where nothing hides them")},
+	},
+	"the same under a profile that runs on the process backend": {
+		"input": object.union(_shell(["grep", "-r", "key", "/home/dev"], "bubblewrap", [["/home/dev", "/home/dev"]]), {"profile": _with_paths({"backend": "process"})}),
+		"deny": set(),
+		"approval": {_reason("shell_path_holds_hidden", "the command names /home/dev, which holds 6 path(s) hidden from agents (/home/dev/.aws, /home/dev/.config/gh, /home/dev/.config/wsops/keys), and it runs where nothing hides them")},
+	},
+	"the same under bubblewrap is allowed: it hides them": {
+		"input": _shell(["grep", "-r", "key", "/home/dev"], "bubblewrap", [["/home/dev", "/home/dev"]]),
+		"deny": set(),
+		"approval": set(),
+	},
+	"a shell command inside the workspace and elsewhere is allowed": {
+		"input": _shell(["cp", "a", "/tmp/b"], "none", [["/home/dev/demo/a", "/home/dev/demo/a"], ["/tmp/b", "/tmp/b"], ["/etc/hosts", "/etc/hosts"]]),
+		"deny": set(),
+		"approval": set(),
+	},
+	"a credential store a profile reopens with allowRead is neither hidden nor held": {
+		"input": object.union(_shell(["ls", "/home/dev/.aws"], "none", [["/home/dev/.aws", "/home/dev/.aws"]]), {"profile": _with_paths({"allowRead": ["~/.aws"]})}),
+		"deny": set(),
+		"approval": set(),
+	},
 }
+
+# A shell input whose command names paths ([path, real] pairs), run with the given isolation.
+_shell(argv, isolation, pairs) := object.union(td.shell_input(argv), {
+	"machine": object.union(td.machine, {"isolation": isolation}),
+	"target": {"paths": [{"path": pair[0], "real": pair[1]} | some pair in pairs]},
+})
 
 # Cases whose actual result differs from the expected one; see them with
 # opa eval ... 'data.workspace_ops.rules.file_access_test.failures'.
