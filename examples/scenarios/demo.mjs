@@ -1,15 +1,23 @@
 #!/usr/bin/env node
 // npm run demo: the main job end to end — contracts, policy decisions, a governed session, agent
-// runtimes (a Claude Code hook, an MCP client through the proxy), governed model calls, and last the
-// governed session exported as training data.
+// runtimes (a Claude Code hook, an MCP client through the proxy), governed model calls, the governed
+// session exported as training data, and last wsops serve (the approval inbox over HTTP;
+// `npm run demo -- --serve` keeps it up).
 // Exit 0 when every scenario behaves as it should, 1 otherwise (naming what did not).
 import { agentRuntimesScenario } from "./agent-runtimes.mjs";
 import { contractsScenario } from "./contracts.mjs";
 import { executorScenario } from "./governed-execution.mjs";
 import { modelCallsScenario } from "./model-calls.mjs";
 import { policyScenario } from "./policy-decisions.mjs";
+import { serveScenario } from "./serve.mjs";
 import { trajectoryScenario } from "./trajectory-export.mjs";
 
+const unknown = process.argv.slice(2).filter((a) => a !== "--serve");
+if (unknown.length) {
+  console.error(`demo: unknown argument ${unknown.join(" ")}\nusage: npm run demo [-- --serve]`);
+  process.exit(2);
+}
+const serve = process.argv.includes("--serve");
 console.log("workspace-ops demo\n");
 const problems = [...(await contractsScenario()), ...(await policyScenario())];
 const executor = await executorScenario();
@@ -18,6 +26,7 @@ problems.push(
   ...(await agentRuntimesScenario()),
   ...(await modelCallsScenario()),
   ...(await trajectoryScenario(executor.stateDir)),
+  ...(await serveScenario({ serve })),
 );
 if (problems.length) {
   console.log(`\nDEMO FAILED: ${problems.length} problem(s):`);

@@ -34,6 +34,7 @@ const toolCall = (argv) => ({
   correlation: { traceparent },
 });
 
+/** A WorkspaceOperationContract delegated by alice to the demo agent, valid for an hour. */
 export const operation = (operationType, artifact) => {
   const now = Date.now();
   return {

@@ -209,28 +209,42 @@ describe("attack: forge an approval", () => {
   });
 });
 
-describe.runIf(bubblewrapAvailable())("attack: read the approver's key from a command", () => {
-  it("under bubblewrap the key wsops keys create wrote is not there", () => {
+// A command that names the key is denied before it runs (shell_path_state); the script below reads
+// the path from a file, so only the sandbox stands between it and the key.
+const STEAL = `import { readFileSync } from "node:fs";\nconst path = readFileSync("where.txt", "utf8").trim();\ntry { console.log(readFileSync(path, "utf8")); } catch (e) { console.log(e.code); }\n`;
+
+describe("attack: read the approver's key from a command", () => {
+  it("naming the key is denied before anything runs, in every backend", () => {
+    const { at, alice } = setUp("process");
+    const { result } = execJson(at, ["cat", alice.privateKeyPath], { sandbox: "process" });
+    expect({ outcome: result.outcome, reasons: result.reasons?.map((r) => r.code) }).toEqual({
+      outcome: "denied",
+      reasons: ["shell_path_state"],
+    });
+  });
+
+  it.runIf(bubblewrapAvailable())("under bubblewrap a script that reads it finds it is not there", () => {
     const { at, alice } = setUp();
     grant(at, "node");
-    script(
-      at,
-      "steal.mjs",
-      `import { readFileSync } from "node:fs";\ntry { console.log(readFileSync(process.argv[2], "utf8")); } catch (e) { console.log(e.code); }\n`,
-    );
-    const { result } = execJson(at, ["node", "steal.mjs", alice.privateKeyPath]);
+    script(at, "steal.mjs", STEAL);
+    writeFileSync(join(at.workspace, "where.txt"), alice.privateKeyPath);
+    const { result } = execJson(at, ["node", "steal.mjs"]);
     expect({ out: result.output?.stdout.preview, isolation: result.sandbox?.isolation }).toEqual({
       out: "ENOENT\n",
       isolation: "bubblewrap",
     });
   });
 
-  it("under the process backend it is read (documented): only the preview is redacted", () => {
+  it("under the process backend the script reads it (documented): only the preview is redacted", () => {
     const { at, alice } = setUp("process");
-    const { result } = execJson(at, ["cat", alice.privateKeyPath], { sandbox: "process" });
+    grant(at, "node");
+    script(at, "steal.mjs", STEAL);
+    writeFileSync(join(at.workspace, "where.txt"), alice.privateKeyPath);
+    const { result } = execJson(at, ["node", "steal.mjs"], { sandbox: "process" });
     expect(result).toMatchObject({
       outcome: "succeeded",
-      output: { stdout: { preview: "[REDACTED:private-key]\n" } },
+      // The key file's own newline, then console.log's.
+      output: { stdout: { preview: "[REDACTED:private-key]\n\n" } },
       sandbox: { isolation: "none" },
     });
   });

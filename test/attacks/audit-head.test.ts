@@ -16,7 +16,9 @@ import {
   place,
   removePlaces,
   repoRoot,
+  SMUGGLED,
   script,
+  smuggle,
   useProfile,
   wsops,
 } from "./support.js";
@@ -34,7 +36,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:cry
 import { readFileSync } from "node:fs";
 import { auditHeadMessage, hashRecord } from "${join(repoRoot, "packages/store/dist/index.js")}";
 import { publicKeyText, signMessage } from "${join(repoRoot, "packages/signing/dist/index.js")}";
-const [db, how, keyFile] = process.argv.slice(2);
+const [db, how, keyFile] = ${SMUGGLED};
 const rows = JSON.parse(execFileSync("sqlite3", ["-json", db, "SELECT * FROM audit ORDER BY seq"], { encoding: "utf8" }));
 const sql = [];
 let prevHash = rows[0].prev_hash;
@@ -87,8 +89,9 @@ const decisions = (at: Place) =>
     .map((r) => (r.data as { decision: string }).decision);
 
 /** The agent runs the rewriting script as a granted command under the process backend. */
-const rewrite = (at: Place, db: string, ...how: string[]) =>
-  wsops(at, [
+function rewrite(at: Place, db: string, ...how: string[]) {
+  smuggle(at, [db, ...how]);
+  return wsops(at, [
     "exec",
     "--sandbox",
     "process",
@@ -97,9 +100,8 @@ const rewrite = (at: Place, db: string, ...how: string[]) =>
     "--",
     "node",
     "rewrite.mjs",
-    db,
-    ...how,
   ]);
+}
 
 /** wsops as someone who has no audit key: the same HOME, an empty config directory. */
 const withoutKeys = (at: Place): Place => ({
@@ -167,13 +169,13 @@ describe("attack: rewrite the audit log and its head together", () => {
 describe.runIf(bubblewrapAvailable())("attack: read the audit key from a command", () => {
   it("under bubblewrap the audit key is not there (nor is the state directory)", () => {
     const { at, key } = setUp("bubblewrap");
-    const { result } = execJson(at, [
-      "node",
-      "-e",
-      `for (const p of process.argv.slice(1)) { try { require("node:fs").readFileSync(p); console.log("read", p); } catch (e) { console.log(e.code); } }`,
-      key.privateKeyPath,
-      join(at.stateDir, "state.db"),
-    ]);
+    smuggle(at, [key.privateKeyPath, join(at.stateDir, "state.db")]);
+    script(
+      at,
+      "steal.mjs",
+      `for (const p of ${SMUGGLED}) { try { (await import("node:fs")).readFileSync(p); console.log("read", p); } catch (e) { console.log(e.code); } }`,
+    );
+    const { result } = execJson(at, ["node", "steal.mjs"]);
     expect({ out: result.output?.stdout.preview, isolation: result.sandbox?.isolation }).toEqual({
       out: "ENOENT\nENOENT\n",
       isolation: "bubblewrap",

@@ -12,7 +12,9 @@ import {
   type Place,
   place,
   removePlaces,
+  SMUGGLED,
   script,
+  smuggle,
   snapshot,
   useProfile,
   wsops,
@@ -38,7 +40,7 @@ const files = (dir) => {
   try { walk(dir); } catch (e) { console.log("list", dir, e.code); }
   return found;
 };
-for (const dir of process.argv.slice(2)) {
+for (const dir of ${SMUGGLED}) {
   for (const path of files(dir)) {
     attempt("read", path, () => readFileSync(path));
     attempt("append", path, () => appendFileSync(path, ${JSON.stringify(`${MARK}\n`)}));
@@ -79,12 +81,8 @@ describe.runIf(bubblewrapAvailable())("attack: rewrite the state from an allowed
     const before = auditLines(at);
     expect(before.length).toBeGreaterThan(0);
 
-    const { code, result } = execJson(at, [
-      "node",
-      "forge.mjs",
-      at.stateDir,
-      join(at.home, ".local/state/wsops"),
-    ]);
+    smuggle(at, [at.stateDir, join(at.home, ".local/state/wsops")]);
+    const { code, result } = execJson(at, ["node", "forge.mjs"]);
     // The directories are empty where the command looks: nothing to read, nowhere to write.
     expect(result.output?.stdout.preview).toBe(
       [
@@ -143,7 +141,7 @@ describe.runIf(bubblewrapAvailable())("attack: rewrite the state from an allowed
 /** The agent's script under the process backend: edit an audit record with the database's own shell. */
 const EDIT_WITH_SQLITE = `
 import { execFileSync } from "node:child_process";
-const [db] = process.argv.slice(2);
+const [db] = ${SMUGGLED};
 execFileSync("sqlite3", [db, "UPDATE audit SET data = json_set(data, '$.forged', '${MARK}') WHERE seq = 2"]);
 console.log("edited");
 `;
@@ -161,7 +159,12 @@ describe("attack: rewrite the state under the process backend (documented: nothi
       network: { requested: "none", access: "host" },
     });
 
-    const forged = execJson(at, ["node", "edit.mjs", join(at.stateDir, "state.db")], { sandbox: "process" });
+    // Naming the database is denied before it runs (shell_path_state); a script that reads the path
+    // from a file is not.
+    const named = execJson(at, ["sqlite3", join(at.stateDir, "state.db"), ".dump"], { sandbox: "process" });
+    expect(named.result).toMatchObject({ outcome: "denied", reasons: [{ code: "shell_path_state" }] });
+    smuggle(at, [join(at.stateDir, "state.db")]);
+    const forged = execJson(at, ["node", "edit.mjs"], { sandbox: "process" });
     // The command reached the store and edited the log: nothing under the process backend stops it.
     expect(forged.result).toMatchObject({ outcome: "succeeded", sandbox: { isolation: "none" } });
     expect(forged.result.output?.stdout.preview).toBe("edited\n");

@@ -207,6 +207,18 @@ export function grant(at: Place, program: string, netns?: string): void {
 }
 
 /** Writes an attack script into the workspace; returns its name (relative to the workspace). */
+/**
+ * Hands a script its arguments in a workspace file, as an agent would to keep paths off the command
+ * line: a command that names the state or a credential store is denied before it runs, so these
+ * attacks meet the sandbox only when the paths do not appear in argv. An ES module script reads them
+ * with the expression `SMUGGLED`.
+ */
+export function smuggle(at: Place, args: string[]): void {
+  writeFileSync(join(at.workspace, "args.json"), JSON.stringify(args));
+}
+
+export const SMUGGLED = `JSON.parse((await import("node:fs")).readFileSync("args.json", "utf8"))`;
+
 export function script(at: Place, name: string, source: string): string {
   writeFileSync(join(at.workspace, name), source);
   return name;

@@ -64,6 +64,8 @@ const expectedNames = [
         "approval wake-up across processes, PostgreSQL (LISTEN/NOTIFY), p50 (lower is better)",
       ]
     : []),
+  "decide over HTTP on loopback p50 (POST /api/v1/decide to wsops serve) (lower is better)",
+  "decide over HTTP on loopback p99 (POST /api/v1/decide to wsops serve) (lower is better)",
   "a governed call's two commits p50, redacted at the write boundary vs straight to the store, durability relaxed (lower is better)",
   "a governed call's two commits p50, audit head signed vs unsigned, durability relaxed (lower is better)",
   "a governed call's two commits p50, redacted at the write boundary vs straight to the store, durability full (lower is better)",
@@ -137,7 +139,7 @@ describe("bench harness (--quick)", () => {
     for (const f of figures as { name: string }[]) expect(f.name).toMatch(/\((higher|lower) is better\)$/);
   });
 
-  it("reports every suite's figures: analysis, contracts, policy, executor, model calls, startup, tracing, trajectory, write-boundary (and postgres with a server)", () => {
+  it("reports every suite's figures: analysis, contracts, policy, executor, model calls, serve, startup, tracing, trajectory, write-boundary (and postgres with a server)", () => {
     const list = figures as { suite: string; name: string }[];
     expect([...new Set(list.map((f) => f.suite))].sort()).toEqual(
       [
@@ -147,6 +149,7 @@ describe("bench harness (--quick)", () => {
         "model-calls",
         "policy",
         ...(process.env.WSOPS_TEST_PG_URL ? ["postgres"] : []),
+        "serve",
         "startup",
         "tracing",
         "trajectory",

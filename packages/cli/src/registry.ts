@@ -110,6 +110,20 @@ export const commands: Record<string, CommandEntry> = {
       return { run: m.exportCommand, usage: m.exportUsage };
     },
   },
+  serve: {
+    summary: "serve the HTTP API and the web app (approval inbox, session timeline)",
+    load: async () => {
+      const m = await import("./commands/serve.js");
+      return { run: m.serveCommand, usage: m.serveUsage };
+    },
+  },
+  login: {
+    summary: "sign in to a wsops serve as an approver, with your key",
+    load: async () => {
+      const m = await import("./commands/login.js");
+      return { run: m.loginCommand, usage: m.loginUsage };
+    },
+  },
   keys: {
     summary: "keys create | list: approvers' signing keys and the audit key that signs the audit head",
     load: async () => {

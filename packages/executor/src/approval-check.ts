@@ -14,7 +14,12 @@ import { type ExecutorContext, principalKey, type StoredRequest, storedRequest }
 import type { Reason } from "./decide.js";
 import { type GovernanceState, readGovernance } from "./governance.js";
 import { requestRedactions } from "./redaction/redaction-record.js";
-import { type DigestSubject, requestDigest, signatureVerifies } from "./signing/approval-signature.js";
+import {
+  type DigestSubject,
+  delegationVerifies,
+  requestDigest,
+  signatureVerifies,
+} from "./signing/approval-signature.js";
 
 export type ApprovalCheckCode =
   /** The profile names approvers and the resolution carries no signature. */
@@ -24,7 +29,9 @@ export type ApprovalCheckCode =
   /** The resolver is not among the profile's approvers, or signed with a key not listed for them. */
   | "approver_not_listed"
   /** The request (or the resolution's digest) is not the one the approval was asked for. */
-  | "request_changed";
+  | "request_changed"
+  /** The delegation behind a resolution made through a server is not the resolver's, not for the key that signed, or not in force. */
+  | "delegation_invalid";
 
 export type ApprovalVerdict =
   | { ok: true; signed: boolean; publicKey?: string }
@@ -52,6 +59,8 @@ export function checkApproval(facts: {
   resolution: ApprovalResolution;
   approvers: Approvers;
   subject?: DigestSubject;
+  /** When the resolution is being recorded (on the executor's clock): a delegation must still be in force. */
+  recordedAt?: Date;
 }): ApprovalVerdict {
   const { approval, resolution, approvers, subject } = facts;
   const id = approval.approvalRequestId;
@@ -74,6 +83,8 @@ export function checkApproval(facts: {
       "approval_bad_signature",
       `the signature on the resolution of ${id} does not verify with ${signature.publicKey}`,
     );
+  const delegated = resolution.delegation ? checkDelegation(resolution, facts.recordedAt) : undefined;
+  if (delegated && !delegated.ok) return delegated;
   if (approvers.length === 0) return { ok: true, signed: false };
   const by = resolution.resolvedBy ? principalKey(resolution.resolvedBy) : "nobody";
   if (signature === undefined)
@@ -81,14 +92,59 @@ export function checkApproval(facts: {
       "approval_unsigned",
       `the profile names approvers, so the resolution of ${id} must be signed: wsops ${resolution.resolution === "denied" ? "deny" : "approve"} ${id} --by ${by} with ${by}'s key (wsops keys create --principal ${by})`,
     );
+  // Through a server, the key that must be listed is the one that signed the delegation.
+  const signer = resolution.delegation?.signature.publicKey ?? signature.publicKey;
   const theirs = approvers.filter((a) => principalKey(a.principal) === by);
   if (theirs.length === 0) return refuse("approver_not_listed", `${by} is not among the profile's approvers`);
-  if (!theirs.some((a) => a.publicKey === signature.publicKey))
+  if (!theirs.some((a) => a.publicKey === signer))
     return refuse(
       "approver_not_listed",
-      `the resolution of ${id} is signed with ${signature.publicKey}, which the profile does not list for ${by}`,
+      `the resolution of ${id} is signed with ${signer}${resolution.delegation ? " (by delegation)" : ""}, which the profile does not list for ${by}`,
     );
-  return { ok: true, signed: true, publicKey: signature.publicKey };
+  return { ok: true, signed: true, publicKey: signer };
+}
+
+/** How far the executor's clock may be ahead of a server's when a delegated resolution is recorded. */
+const DELEGATION_SKEW_MS = 60_000;
+
+/**
+ * The chain behind a resolution made through a server: the resolver's own key signed a delegation, for
+ * themselves, to the very key that signed the resolution, in force when it was resolved.
+ */
+function checkDelegation(resolution: ApprovalResolution, recordedAt?: Date): ApprovalVerdict | undefined {
+  const delegation = resolution.delegation;
+  const signature = resolution.signature;
+  if (!delegation || !signature) return undefined;
+  const id = resolution.approvalRequestId;
+  if (!delegationVerifies(delegation))
+    return refuse(
+      "approval_bad_signature",
+      `the delegation behind the resolution of ${id} does not verify with ${delegation.signature.publicKey}`,
+    );
+  const by = resolution.resolvedBy ? principalKey(resolution.resolvedBy) : "nobody";
+  if (principalKey(delegation.principal) !== by)
+    return refuse(
+      "delegation_invalid",
+      `the resolution of ${id} is by ${by}, but its delegation is ${principalKey(delegation.principal)}'s`,
+    );
+  if (delegation.delegate !== signature.publicKey)
+    return refuse(
+      "delegation_invalid",
+      `the resolution of ${id} is signed with ${signature.publicKey}, not with the key its delegation names`,
+    );
+  const at = Date.parse(resolution.resolvedAt);
+  if (!(at >= Date.parse(delegation.issuedAt) && at <= Date.parse(delegation.expiresAt)))
+    return refuse(
+      "delegation_invalid",
+      `the resolution of ${id} was made at ${resolution.resolvedAt}, outside its delegation (${delegation.issuedAt} to ${delegation.expiresAt})`,
+    );
+  // resolvedAt is the signer's word: a resolution is not taken once its delegation ended (a minute of clock skew allowed).
+  if (recordedAt && recordedAt.getTime() > Date.parse(delegation.expiresAt) + DELEGATION_SKEW_MS)
+    return refuse(
+      "delegation_invalid",
+      `the delegation behind the resolution of ${id} ended at ${delegation.expiresAt}, before it was recorded`,
+    );
+  return undefined;
 }
 
 /** The `approval` of a ToolExecutionResult: who resolved the call's approval, and whether it was signed. */
@@ -132,6 +188,7 @@ export async function approvalHolds(
     resolution,
     approvers,
     ...(subject ? { subject } : {}),
+    ...(recording ? { recordedAt: ctx.now() } : {}),
   });
   const summary =
     resolution.resolvedBy && resolution.resolution !== "expired"

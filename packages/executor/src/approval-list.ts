@@ -30,11 +30,12 @@ export interface ApprovalListing {
 
 export async function listApprovals(
   ctx: ExecutorContext,
-  options: { pending?: boolean; limit?: number } = {},
+  options: { pending?: boolean; limit?: number; stream?: string } = {},
 ): Promise<ApprovalListing[]> {
   const now = ctx.now().getTime();
   const infos = await ctx.store.listApprovals({
     ...(options.pending ? { state: "pending" as const } : {}),
+    ...(options.stream ? { stream: options.stream } : {}),
     limit: options.limit ?? 100,
   });
   const listed: ApprovalListing[] = [];

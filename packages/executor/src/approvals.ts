@@ -46,6 +46,16 @@ export interface ResolveOptions {
   key?: LoadedKey | undefined;
 }
 
+/**
+ * Where a resolution came from, when not from this process's own user: recorded beside it (and beside
+ * a refusal) in the same commit — a server's name, the remote address and the user agent.
+ */
+export interface ResolutionChannel {
+  through: string;
+  remoteAddress?: string;
+  userAgent?: string;
+}
+
 type Pending =
   | { ok: true; id: string; records: StoredRecord[]; approval: ApprovalRequest }
   | { ok: false; error: ExecutorError };
@@ -119,7 +129,12 @@ export async function resolveApproval(
  * (nobody approves their own request) and it holds: signed by a listed approver where the profile
  * names approvers, for the request as it is stored.
  */
-export async function submitResolution(ctx: ExecutorContext, payload: unknown): Promise<ResolveOutcome> {
+export async function submitResolution(
+  ctx: ExecutorContext,
+  payload: unknown,
+  channel?: ResolutionChannel,
+): Promise<ResolveOutcome> {
+  const from = channel ? { channel } : {};
   const checked = validate("ApprovalResolution", payload);
   if (!checked.ok)
     return {
@@ -152,7 +167,9 @@ export async function submitResolution(ctx: ExecutorContext, payload: unknown): 
             policy: "executor",
           },
         ];
-    await new Phase(ctx, id).auditOnly("approval_refused", { resolution: resolved, reasons }).commit();
+    await new Phase(ctx, id)
+      .auditOnly("approval_refused", { resolution: resolved, reasons, ...from })
+      .commit();
     return {
       ok: false,
       error: executorError("approval_refused", reasons.map((r) => r.message).join("; ")),
@@ -162,7 +179,9 @@ export async function submitResolution(ctx: ExecutorContext, payload: unknown): 
   const held = await approvalHolds(ctx, records, { recording: resolved });
   if (held.kind === "refused") {
     const reasons = [held.reason];
-    await new Phase(ctx, id).auditOnly("approval_refused", { resolution: resolved, reasons }).commit();
+    await new Phase(ctx, id)
+      .auditOnly("approval_refused", { resolution: resolved, reasons, ...from })
+      .commit();
     return { ok: false, error: executorError(held.reason.code, held.reason.message), reasons };
   }
   // The resolution and what it leads to (approved; or denied, with the result) in one commit, which
@@ -174,6 +193,7 @@ export async function submitResolution(ctx: ExecutorContext, payload: unknown): 
       records,
       resolved,
       held.kind === "holds" ? held.approval : undefined,
+      channel,
     );
   } catch (error) {
     if (!isStateError(error, "conflict")) throw error;
@@ -194,6 +214,7 @@ async function commitResolution(
   records: StoredRecord[],
   resolved: ApprovalResolution,
   approval: ResultApproval | undefined,
+  channel: ResolutionChannel | undefined,
 ): Promise<ResolveOutcome> {
   const { approvalRequestId, resolution, resolvedBy: by } = resolved;
   const signed = approval?.signed ?? false;
@@ -201,6 +222,7 @@ async function commitResolution(
     { approvalRequestId, resolution: resolution as "approved" | "denied", ...(by ? { resolvedBy: by } : {}) },
     resolved,
   );
+  if (channel) phase.record("approval_channel", { approvalRequestId, ...channel });
   if (resolution === "approved") {
     await phase.transition("awaiting_approval", "approved", { approvalRequestId, signed }).commit();
     return { ok: true, resolution: resolved, toolExecutionId: id, signed };

@@ -154,12 +154,12 @@ describe("the executor's bookkeeping", () => {
       {
         appends: [
           expect.objectContaining({
-            types: ["request", "analysis", "target", "decision", "approval_request", "transition"],
+            types: ["request", "analysis", "decision", "approval_request", "transition"],
             state: "awaiting_approval",
           }),
         ],
         approvals: ["request"],
-        audit: ["request", "analysis", "target", "decision", "approval_request", "transition"],
+        audit: ["request", "analysis", "decision", "approval_request", "transition"],
       },
     ]);
     const { store } = executor.context;
@@ -255,7 +255,6 @@ describe("the executor's bookkeeping", () => {
     expect((await executor.records(request.toolExecutionId)).map((r) => r.type)).toEqual([
       "request",
       "analysis",
-      "target",
       "decision",
       "transition",
       "event",

@@ -211,7 +211,9 @@ async function replay(
   const decision = last<ToolExecutionDecision>("decision");
   const result = last<{ reasons?: Reason[] }>("result");
   const failure = last<{ reason: Reason }>("policy_failure")?.reason;
-  const approval = last<{ approvalRequestId: string; expiresAt: string }>("approval_request");
+  // The answer names the approval as a first answer does: its id and expiry, not the whole request.
+  const asked = last<{ approvalRequestId: string; expiresAt: string }>("approval_request");
+  const approval = asked && { approvalRequestId: asked.approvalRequestId, expiresAt: asked.expiresAt };
   const running = records.findLast(
     (r) => r.type === "transition" && (r.data as { to: string }).to === "running",
   )?.data as { runner?: { prompt?: string } } | undefined;

@@ -70,10 +70,14 @@ export async function decideToolCall(
     ...(kind === "file" || kind === "shell" ? { machine: { ...(await ctx.machine()), isolation } } : {}),
     ...(target ? { target } : {}),
   };
+  // A shell command's paths are not recorded: they are words of its argv (`--password=VALUE` among
+  // them) cut out of the context the redaction rules recognise. They follow from the recorded
+  // analysis and the file system.
+  const recordedTarget = target && kind !== "shell" ? { target } : {};
   return {
     ...ctx.policy.evaluate("workspace_ops/tool_execution/decision", input),
     ...(analysis ? { analysis } : {}),
-    ...(target ? { target } : {}),
+    ...recordedTarget,
   };
 }
 

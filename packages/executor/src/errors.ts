@@ -12,6 +12,7 @@ export interface ExecutorError {
     | "approval_bad_signature"
     | "approver_not_listed"
     | "request_changed"
+    | "delegation_invalid"
     | "request_redacted"
     | "not_approved"
     | "already_claimed"

@@ -52,11 +52,9 @@ describe("tool calls in governed mode", () => {
       ["dev.workspace-ops.operation.started", "running"],
       ["dev.workspace-ops.operation.completed", "succeeded"],
     ]);
-    // The target: the paths the command names (notes.txt, resolved), as the policy saw them.
     expect((await executor.records(result.toolExecutionId)).map((r) => r.type)).toEqual([
       "request",
       "analysis",
-      "target",
       "decision",
       "transition",
       "event",

@@ -21,6 +21,7 @@ import {
 } from "./annotations.js";
 import { type ApprovalListing, listApprovals } from "./approval-list.js";
 import {
+  type ResolutionChannel,
   type ResolveOptions,
   type ResolveOutcome,
   resolveApproval,
@@ -331,8 +332,10 @@ export class Executor {
     });
   }
 
-  /** Approval requests, newest first, with what they are for and the commands that resolve them. */
-  approvals(options: { pending?: boolean; limit?: number } = {}): Promise<ApprovalListing[]> {
+  /** Approval requests (of one call or operation: `stream`), newest first, with what they are for and the commands that resolve them. */
+  approvals(
+    options: { pending?: boolean; limit?: number; stream?: string } = {},
+  ): Promise<ApprovalListing[]> {
     return listApprovals(this.context, options);
   }
 
@@ -384,9 +387,23 @@ export class Executor {
     return resolveApproval(this.context, approvalRequestId, "denied", by, options);
   }
 
-  /** Records an ApprovalResolution made elsewhere — signed by its resolver, who holds the key. */
-  resolve(resolution: unknown): Promise<ResolveOutcome> {
-    return submitResolution(this.context, resolution);
+  /**
+   * Records an ApprovalResolution made elsewhere — signed by its resolver, who holds the key, or by a
+   * session key they delegated to — with where it came from when `channel` says so.
+   */
+  resolve(resolution: unknown, channel?: ResolutionChannel): Promise<ResolveOutcome> {
+    return submitResolution(this.context, resolution, channel);
+  }
+
+  /** The public keys the workspace's profiles list for `principal` as an approver (none: not an approver). */
+  async approverKeys(principal: Principal): Promise<string[]> {
+    const { profiles } = await readGovernance(this.context.store);
+    const keys = new Set<string>();
+    for (const profile of profiles.values())
+      for (const approver of profile.approvers ?? [])
+        if (approver.principal.type === principal.type && approver.principal.id === principal.id)
+          keys.add(approver.publicKey);
+    return [...keys];
   }
 
   /**

@@ -10,7 +10,7 @@ export {
 export type { ApprovalCheckCode, ResultApproval } from "./approval-check.js";
 export { type ApprovalListing, describeTool } from "./approval-list.js";
 export { callDigest } from "./approval-reuse.js";
-export type { ResolveOptions, ResolveOutcome } from "./approvals.js";
+export type { ResolutionChannel, ResolveOptions, ResolveOutcome } from "./approvals.js";
 export type { Mode } from "./context.js";
 export type { DecideAnswer, DecideOptions, DecideOutcome, Verdict } from "./decide-call.js";
 export type { ExecutorError } from "./errors.js";
@@ -48,9 +48,14 @@ export { type RedactionRecord, requestRedactions } from "./redaction/redaction-r
 export { bubblewrapAvailable, type RunResult, type RunSpec, runSandboxed } from "./sandbox/index.js";
 export {
   type DigestSubject,
+  delegationMessage,
+  delegationVerifies,
   requestDigest,
   resolutionMessage,
+  type SigningDelegation,
+  signDelegation,
   signResolution,
+  type UnsignedDelegation,
 } from "./signing/approval-signature.js";
 export {
   approverKeyPath,

@@ -3,13 +3,15 @@
 // call runs — on the resuming side and on the waiting side — so that an edit of the database in
 // between (a forged resolution, a changed request) ends the call denied with nothing run.
 import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApprovalResolution, Principal, ToolExecutionResult } from "@workspace-ops/contracts";
+import { publicKeyText } from "@workspace-ops/signing";
 import { describe, expect, it } from "vitest";
 import { Executor } from "./executor.js";
-import { signResolution } from "./signing/approval-signature.js";
+import { signDelegation, signResolution } from "./signing/approval-signature.js";
 import { createApproverKey, type LoadedKey, loadApproverKey } from "./signing/key-names.js";
 import { alice, operation, profile, T0, toolCall } from "./testing/payloads.js";
 
@@ -340,6 +342,110 @@ describe("a request that was redacted when it was stored", () => {
     await executor.approve(approvalRequestId, alice);
     expect(resultOf(await waiting)).toMatchObject({ outcome: "succeeded", approval: { signed: false } });
     expect(existsSync(join(workspaceRoot, ghp))).toBe(false);
+    await executor.close();
+  });
+});
+
+describe("resolutions made through a server (a delegation to a session key)", () => {
+  /** A session key the server holds, and alice's delegation to it, signed with her own key. */
+  async function delegated(key: LoadedKey, principal: Principal = alice, window = { from: -60, to: 3600 }) {
+    const pair = generateKeyPairSync("ed25519");
+    const session: LoadedKey = {
+      privateKey: pair.privateKey,
+      publicKey: publicKeyText(pair.publicKey),
+      path: "",
+    };
+    const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
+    const delegation = signDelegation(
+      {
+        principal,
+        delegate: session.publicKey,
+        audience: "http://127.0.0.1:7420",
+        nonce: "n0nce-for-the-test-0001",
+        issuedAt: at(window.from),
+        expiresAt: at(window.to),
+      },
+      key,
+    );
+    return { session, delegation };
+  }
+
+  it("holds when alice's listed key delegated to the key that signed; the result names alice's key", async () => {
+    const key = await keysFor(alice);
+    const { executor } = await open([{ principal: alice, publicKey: key(alice).publicKey }]);
+    const pending = await parked(executor);
+    const { session, delegation } = await delegated(key(alice));
+    const resolved = await executor.resolve({
+      ...signResolution(await approvalOf(executor, pending), session),
+      delegation,
+    });
+    expect(resolved).toMatchObject({ ok: true, signed: true });
+    const result = resultOf(await executor.resume(pending.toolExecutionId));
+    expect(result).toMatchObject({
+      outcome: "succeeded",
+      approval: { resolvedBy: alice, signed: true, publicKey: key(alice).publicKey },
+    });
+    await executor.close();
+  });
+
+  it("refuses a delegation by another principal, to another key, out of its time, or by a key not listed", async () => {
+    const key = await keysFor(alice, bob);
+    const { executor } = await open([{ principal: alice, publicKey: key(alice).publicKey }]);
+    const pending = await parked(executor);
+    const base = await approvalOf(executor, pending);
+    const ok = await delegated(key(alice));
+    const bobs = await delegated(key(bob), bob);
+    const late = await delegated(key(alice), alice, { from: -7200, to: -3600 });
+    const other = await delegated(key(alice));
+    const attempts = [
+      // bob delegated, the resolution claims alice.
+      { ...signResolution(base, bobs.session), delegation: bobs.delegation },
+      // alice delegated to one key, another key signed.
+      { ...signResolution(base, other.session), delegation: ok.delegation },
+      // the delegation had expired when the resolution was made.
+      { ...signResolution(base, late.session), delegation: late.delegation },
+      // alice's delegation, edited to last longer: its signature no longer verifies.
+      {
+        ...signResolution(base, ok.session),
+        delegation: { ...ok.delegation, expiresAt: "2030-01-01T00:00:00Z" },
+      },
+      // bob's own key, delegated and used as bob: bob is not an approver.
+      { ...signResolution({ ...base, resolvedBy: bob }, bobs.session), delegation: bobs.delegation },
+    ];
+    const codes = [];
+    for (const attempt of attempts) {
+      const outcome = await executor.resolve(attempt);
+      codes.push(outcome.ok ? "accepted" : outcome.error.code);
+    }
+    expect(codes).toEqual([
+      "delegation_invalid",
+      "delegation_invalid",
+      "delegation_invalid",
+      "approval_bad_signature",
+      "approver_not_listed",
+    ]);
+    expect(await executor.status(pending.toolExecutionId)).toMatchObject({ state: "awaiting_approval" });
+    await executor.close();
+  });
+
+  it("refuses a resolution recorded after its delegation ended, whatever time it claims", async () => {
+    const key = await keysFor(alice);
+    const { executor } = await open([{ principal: alice, publicKey: key(alice).publicKey }]);
+    const pending = await parked(executor);
+    // Valid from an hour ago until two minutes ago; the resolution claims a time inside that window.
+    const ended = await delegated(key(alice), alice, { from: -3600, to: -120 });
+    const base = {
+      ...(await approvalOf(executor, pending)),
+      resolvedAt: new Date(Date.parse(T0) - 600_000).toISOString(),
+    };
+    const outcome = await executor.resolve({
+      ...signResolution(base, ended.session),
+      delegation: ended.delegation,
+    });
+    expect(outcome.ok ? "accepted" : [outcome.error.code, outcome.error.message]).toEqual([
+      "delegation_invalid",
+      `the delegation behind the resolution of ${pending.approvalRequestId} ended at ${ended.delegation.expiresAt}, before it was recorded`,
+    ]);
     await executor.close();
   });
 });

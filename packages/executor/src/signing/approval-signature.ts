@@ -49,6 +49,34 @@ export function signResolution(resolution: ApprovalResolution, key: LoadedKey): 
   return { ...resolution, signature: { algorithm: "ed25519", publicKey: key.publicKey, value } };
 }
 
+/** A resolver's delegation to a session key (ApprovalResolution.delegation), before and after signing. */
+export type SigningDelegation = NonNullable<ApprovalResolution["delegation"]>;
+export type UnsignedDelegation = Omit<SigningDelegation, "signature">;
+
+/** The message a delegation's signature covers: everything it says, under its own kind. */
+export function delegationMessage(delegation: UnsignedDelegation): string {
+  const { principal, delegate, audience, nonce, issuedAt, expiresAt } = delegation;
+  return canonicalJson({
+    kind: "wsops.signing-delegation",
+    principal,
+    delegate,
+    audience,
+    nonce,
+    issuedAt,
+    expiresAt,
+  });
+}
+
+/** The delegation signed by the principal's own key (`wsops login`: the key never leaves the machine). */
+export function signDelegation(delegation: UnsignedDelegation, key: LoadedKey): SigningDelegation {
+  const value = signMessage(delegationMessage(delegation), key.privateKey);
+  return { ...delegation, signature: { algorithm: "ed25519", publicKey: key.publicKey, value } };
+}
+
+/** Whether the delegation's signature is a valid signature of it by the key it names. */
+export const delegationVerifies = (delegation: SigningDelegation): boolean =>
+  verifyMessage(delegationMessage(delegation), delegation.signature.value, delegation.signature.publicKey);
+
 /** Whether the resolution's signature is a valid signature of it by the key it names. */
 export const signatureVerifies = (resolution: ApprovalResolution): boolean =>
   resolution.signature !== undefined &&
