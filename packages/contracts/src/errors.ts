@@ -12,6 +12,10 @@ export interface ContractError {
   schemaPath: string;
 }
 
+/** Contract errors in one line, "POINTER MESSAGE; …": for an exception or an error value's message. */
+export const errorsInOneLine = (errors: readonly ContractError[]): string =>
+  errors.map((e) => `${e.pointer} ${e.message}`).join("; ");
+
 const isIndex = /^(?:0|[1-9][0-9]*)$/;
 const isName = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

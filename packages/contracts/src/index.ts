@@ -1,7 +1,7 @@
 export type { ContractInfo, JsonSchema } from "./catalog-types.js";
 export type { DocumentError, DocumentOptions, DocumentResult } from "./document.js";
 export { defaultMaxDepth, validateDocument } from "./document.js";
-export type { ContractError } from "./errors.js";
+export { type ContractError, errorsInOneLine } from "./errors.js";
 export { apiVersion, type ContractName, contractNames, contracts, schemas } from "./generated/catalog.js";
 export type * from "./generated/types.js";
 export {

@@ -115,4 +115,115 @@ describe("annotateSession", () => {
     expect(await executor.context.store.listSessions()).toEqual([]);
     await executor.close();
   });
+
+  it("extends a session with only the messages it does not hold yet, redacted, and writes nothing when all are held", async () => {
+    const executor = await open();
+    const store = executor.context.store;
+    const stream = sessionAnnotationStream("sess-annotated");
+    const transcript = {
+      kind: "SessionAnnotation",
+      apiVersion: "workspace-ops.dev/v1",
+      sessionId: "sess-annotated",
+      messages: annotation.messages,
+    };
+    const redaction = (count: number) => ({
+      redactedAt: "2026-11-21T12:00:00.000Z",
+      redactorVersion: "0.1.0",
+      rules: count ? [{ rule: "github-token", count }] : [],
+      totalRedactions: count,
+    });
+    expect(await executor.extendSessionAnnotation(transcript)).toEqual({
+      ok: true,
+      stream,
+      seq: 1,
+      added: 2,
+      alreadyRecorded: 0,
+      redaction: redaction(1),
+    });
+    // The same transcript again: every message is held (the first one as its redacted text).
+    expect(await executor.extendSessionAnnotation(transcript)).toEqual({
+      ok: true,
+      stream,
+      seq: null,
+      added: 0,
+      alreadyRecorded: 2,
+      redaction: null,
+    });
+    // The transcript grew by one message, and holds one message twice: only the new one, once.
+    const next = { role: "user", content: "Then push without it.", at: "2026-11-21T12:00:03Z" };
+    const grown = { ...transcript, messages: [...annotation.messages, next, next] };
+    expect(await executor.extendSessionAnnotation(grown)).toEqual({
+      ok: true,
+      stream,
+      seq: 2,
+      added: 1,
+      alreadyRecorded: 3,
+      redaction: redaction(0),
+    });
+    // Same role and time, another text: a message of its own.
+    const edited = { ...next, content: "Then push with ssh." };
+    expect(await executor.extendSessionAnnotation({ ...transcript, messages: [edited] })).toMatchObject({
+      seq: 3,
+      added: 1,
+      alreadyRecorded: 0,
+    });
+    const records = await store.read(stream);
+    expect(
+      records.map((r) => (r.data as { annotation: { messages: unknown[] } }).annotation.messages),
+    ).toEqual([
+      [
+        { ...annotation.messages[0], content: "Use my token [REDACTED:github-token] to push." },
+        annotation.messages[1],
+      ],
+      [next],
+      [edited],
+    ]);
+    const audit = (await store.readAudit()).filter((r) => r.type === "session_annotated");
+    expect(audit.map((r) => (r.data as { messages: number }).messages)).toEqual([2, 1, 1]);
+    expect(JSON.stringify(records)).not.toContain(token);
+    await executor.close();
+  });
+
+  it("holds each message once when two writers extend the session at the same time", async () => {
+    const executor = await open();
+    const both = await Promise.all([
+      executor.extendSessionAnnotation(annotation),
+      executor.extendSessionAnnotation({ ...annotation, cohort: undefined, eval: undefined }),
+    ]);
+    // One wrote the messages; the other found its append beaten, read again, and had nothing new.
+    expect(both.map((o) => (o.ok ? [o.seq, o.added, o.alreadyRecorded] : o))).toEqual([
+      [1, 2, 0],
+      [null, 0, 2],
+    ]);
+    const records = await executor.context.store.read(sessionAnnotationStream("sess-annotated"));
+    expect(records).toHaveLength(1);
+    await executor.close();
+  });
+
+  it("extends with the cohort and evaluation even when every message is held", async () => {
+    const executor = await open();
+    await executor.extendSessionAnnotation(annotation);
+    const outcome = await executor.extendSessionAnnotation({ ...annotation, eval: { evalId: "eval-2" } });
+    expect(outcome).toMatchObject({ ok: true, seq: 2, added: 0, alreadyRecorded: 2 });
+    const [, second] = await executor.context.store.read(sessionAnnotationStream("sess-annotated"));
+    expect(second?.data).toEqual({
+      annotation: {
+        kind: "SessionAnnotation",
+        apiVersion: "workspace-ops.dev/v1",
+        sessionId: "sess-annotated",
+        cohort: annotation.cohort,
+        eval: { evalId: "eval-2" },
+      },
+      redaction: expect.objectContaining({ totalRedactions: 0 }),
+    });
+    await executor.close();
+  });
+
+  it("refuses an invalid annotation to extend with, as annotateSession does", async () => {
+    const executor = await open();
+    const outcome = await executor.extendSessionAnnotation({ ...annotation, messages: [{ role: "tool" }] });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "request_invalid" } });
+    expect(await executor.context.store.listSessions()).toEqual([]);
+    await executor.close();
+  });
 });

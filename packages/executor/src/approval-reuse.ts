@@ -6,7 +6,8 @@
 // state, so two retries can never both pass); still pending → no second approval is asked for.
 import { createHash } from "node:crypto";
 import type { ApprovalRequest, ApprovalResolution, ToolExecutionRequest } from "@workspace-ops/contracts";
-import { canonicalJson, type StoredRecord } from "@workspace-ops/store";
+import { canonicalJson } from "@workspace-ops/contracts/canonical-json";
+import type { StoredRecord } from "@workspace-ops/store";
 import { approvalHolds } from "./approval-check.js";
 import { expire } from "./approvals.js";
 import { currentState, type ExecutorContext, type Phase, principalKey } from "./context.js";

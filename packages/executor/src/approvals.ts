@@ -2,6 +2,7 @@
 import {
   type ApprovalRequest,
   type ApprovalResolution,
+  errorsInOneLine,
   type Principal,
   type ToolExecutionDecision,
   type ToolExecutionRequest,
@@ -138,10 +139,7 @@ export async function submitResolution(
   if (!checked.ok)
     return {
       ok: false,
-      error: executorError(
-        "request_invalid",
-        checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; "),
-      ),
+      error: executorError("request_invalid", errorsInOneLine(checked.errors)),
     };
   const resolved = checked.value;
   if (resolved.resolution === "expired")

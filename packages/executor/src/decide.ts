@@ -5,6 +5,7 @@ import {
   type ApprovalRequest,
   type ApprovalResolution,
   type CommandAnalysis,
+  errorsInOneLine,
   type LocalAgentExecution,
   type Principal,
   type ToolExecutionDecision,
@@ -137,7 +138,7 @@ export function decisionRecord(
   const checked = validate("ToolExecutionDecision", value);
   if (!checked.ok) {
     // The policy's obligations do not fit the contract: that is a malformed decision, never an allow.
-    throw new MalformedDecision(checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; "));
+    throw new MalformedDecision(errorsInOneLine(checked.errors));
   }
   return checked.value;
 }

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type AgentMachineDiagnosticBundle, validate } from "@workspace-ops/contracts";
+import { type AgentMachineDiagnosticBundle, errorsInOneLine, validate } from "@workspace-ops/contracts";
 import { redactText } from "@workspace-ops/redact";
 import type { Store } from "@workspace-ops/store";
 
@@ -72,10 +72,7 @@ export async function exportDiagnostics(options: {
     redacted: true,
   };
   const checked = validate("AgentMachineDiagnosticBundle", candidate);
-  if (!checked.ok)
-    throw new Error(
-      `diagnostic bundle is invalid: ${checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`,
-    );
+  if (!checked.ok) throw new Error(`diagnostic bundle is invalid: ${errorsInOneLine(checked.errors)}`);
   const dir = join(options.stateDir, "exports");
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${options.bundleId}.json`);

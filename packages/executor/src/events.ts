@@ -1,7 +1,7 @@
 // OperationLifecycleEvents: CloudEvents 1.0 built with the official SDK, which refuses an envelope the
 // specification does not allow, then checked against their contract before they leave.
 import { createRequire } from "node:module";
-import { contracts, type OperationLifecycleEvent, validate } from "@workspace-ops/contracts";
+import { contracts, errorsInOneLine, type OperationLifecycleEvent, validate } from "@workspace-ops/contracts";
 import { newId } from "./ids.js";
 import type { State } from "./state-machine.js";
 
@@ -64,9 +64,7 @@ export function lifecycleEvent(facts: EventFacts): OperationLifecycleEvent {
   const event = plainEvent(new CloudEvent(attributes, true));
   const checked = validate("OperationLifecycleEvent", event);
   if (!checked.ok) {
-    throw new Error(
-      `executor built an invalid lifecycle event: ${checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`,
-    );
+    throw new Error(`executor built an invalid lifecycle event: ${errorsInOneLine(checked.errors)}`);
   }
   return checked.value;
 }

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import {
+  errorsInOneLine,
   type Principal,
   type ToolExecutionRequest,
   type ToolGrantRecord,
@@ -11,7 +12,12 @@ import {
 } from "@workspace-ops/contracts";
 import { createRedactor, defaultRules } from "@workspace-ops/redact";
 import { type Durability, isStateError, type Store, type StoredRecord } from "@workspace-ops/store";
-import { type AnnotateOutcome, annotateSession } from "./annotations.js";
+import {
+  type AnnotateOutcome,
+  annotateSession,
+  type ExtendOutcome,
+  extendSessionAnnotation,
+} from "./annotations.js";
 import { type ApprovalListing, listApprovals } from "./approval-list.js";
 import {
   type ResolutionChannel,
@@ -433,6 +439,14 @@ export class Executor {
   }
 
   /**
+   * Attaches only what the session does not hold yet: the messages not recorded before (same role,
+   * time and redacted text), so a runtime may send its whole transcript again at every turn.
+   */
+  extendSessionAnnotation(payload: unknown): Promise<ExtendOutcome> {
+    return extendSessionAnnotation(this.context.store, payload, this.context.now);
+  }
+
+  /**
    * A governed model call (a ModelCallRequest): routed through the persona's chain by the model_call
    * policy, its estimate reserved against the persona's budgets; the caller then charges what
    * streams, reports provider failures, and finishes it. See docs/model-calls.md.
@@ -449,10 +463,7 @@ export class Executor {
     if (!checked.ok)
       return {
         ok: false,
-        error: executorError(
-          "request_invalid",
-          checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; "),
-        ),
+        error: executorError("request_invalid", errorsInOneLine(checked.errors)),
       };
     const usage = checked.value;
     await this.context.store.commit({

@@ -1,6 +1,5 @@
 // What the executor would decide for a shell call, without running it and without any state: the
 // analysis and the policy's decision for a request built from the argv (wsops explain).
-import { randomBytes, randomUUID } from "node:crypto";
 import type { Analyzer } from "@workspace-ops/analysis";
 import {
   type AgentMachineProfile,
@@ -10,6 +9,7 @@ import {
   validate,
 } from "@workspace-ops/contracts";
 import type { Evaluation, PolicyRuntime } from "@workspace-ops/policy";
+import { newId, newTraceparent } from "./ids.js";
 
 export interface ExplainOptions {
   argv: string[];
@@ -36,7 +36,7 @@ const toolName = (program: string) =>
 
 export function explainToolCall(options: ExplainOptions): Explanation {
   const now = options.now ?? new Date();
-  const id = `explain-${randomUUID()}`;
+  const id = newId("explain");
   const request = {
     kind: "ToolExecutionRequest",
     apiVersion: "workspace-ops.dev/v1",
@@ -54,7 +54,7 @@ export function explainToolCall(options: ExplainOptions): Explanation {
     },
     tool: { kind: "shell", name: toolName(options.argv[0] ?? ""), argv: options.argv },
     correlation: {
-      traceparent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`,
+      traceparent: newTraceparent(),
     },
   } as ToolExecutionRequest;
   const checked = validate("ToolExecutionRequest", request);

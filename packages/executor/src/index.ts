@@ -2,6 +2,8 @@ export {
   type AnnotateOutcome,
   annotateSession,
   annotationRecordType,
+  type ExtendOutcome,
+  extendSessionAnnotation,
   type StoredAnnotation,
   sessionAnnotationStream,
 } from "./annotations.js";
@@ -17,6 +19,7 @@ export { lifecycleDataSchema, lifecycleEvent } from "./events.js";
 export { Executor, type ExecutorOptions, type Status } from "./executor.js";
 export { ExplainError, type ExplainOptions, type Explanation, explainToolCall } from "./explain.js";
 export type { GrantedTool, GrantRequest } from "./grants.js";
+export { newTraceparent } from "./ids.js";
 export type { McpCall, McpCaller, McpToolResult } from "./mcp.js";
 export type { Refusal } from "./model-calls/decide.js";
 export type {

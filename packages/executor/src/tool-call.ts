@@ -2,6 +2,7 @@
 import {
   type ApprovalRequest,
   type ContractError,
+  errorsInOneLine,
   type ToolExecutionDecision,
   type ToolExecutionRequest,
   type ToolExecutionResult,
@@ -522,9 +523,7 @@ async function finish(
 function checkedResult(result: Record<string, unknown>): ToolExecutionResult {
   const checked = validate("ToolExecutionResult", result);
   if (!checked.ok)
-    throw new Error(
-      `executor built an invalid ToolExecutionResult: ${checked.errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`,
-    );
+    throw new Error(`executor built an invalid ToolExecutionResult: ${errorsInOneLine(checked.errors)}`);
   return checked.value;
 }
 

@@ -4,11 +4,10 @@
 // which cuts the stream when a budget runs out; a provider that fails before answering moves the call
 // to the next entry. node:http serves (one route, streamed with backpressure and close events), the
 // runtime's fetch calls upstream, eventsource-parser reads the upstream's server-sent events.
-import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Executor, MeteredCall, MeterOptions, Refusal } from "@workspace-ops/executor";
-import { newModelCallId } from "@workspace-ops/executor";
+import { newModelCallId, newTraceparent } from "@workspace-ops/executor";
 import { redactText } from "@workspace-ops/redact";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { CredentialResolver } from "./credentials.js";
@@ -225,10 +224,7 @@ class Gateway {
       },
       ...(Object.keys(context).length ? { context } : {}),
       correlation: {
-        traceparent:
-          traceparent && TRACEPARENT.test(traceparent)
-            ? traceparent
-            : `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`,
+        traceparent: traceparent && TRACEPARENT.test(traceparent) ? traceparent : newTraceparent(),
       },
     };
   }

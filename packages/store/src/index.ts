@@ -1,4 +1,6 @@
-export { canonicalJson } from "./audit/canonical-json.js";
+// Canonical JSON lives in @workspace-ops/contracts (the packages below the store use it too); kept here
+// for the store's callers.
+export { canonicalJson } from "@workspace-ops/contracts/canonical-json";
 export {
   EXPORT_FORMAT,
   EXPORT_VERSION,

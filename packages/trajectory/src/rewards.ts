@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { RewardCredit, RlTrajectory, Trajectory, TrajectoryStep } from "@workspace-ops/contracts";
-import { canonicalJson } from "@workspace-ops/store";
+import { canonicalJson } from "@workspace-ops/contracts/canonical-json";
 import { z } from "zod";
 import { checkConfig, readConfig } from "./config-file.js";
 

@@ -30,6 +30,8 @@ beforeAll(async () => {
     { type: "request", data: { mode: "governed", request: { kind: "ToolExecutionRequest" } } },
     { type: "transition", data: { from: "pending", to: "denied" } },
   ]);
+  // Sessions are read newest first, by the millisecond of their last write: sess-corrupt is the newer.
+  await new Promise((resolve) => setTimeout(resolve, 5));
   await call("t-corrupt", "sess-corrupt", [{ type: "request", data: { mode: "governed", request: good } }]);
   await store.close();
   execFileSync("sqlite3", [

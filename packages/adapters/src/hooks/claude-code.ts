@@ -1,5 +1,7 @@
 // Claude Code's hooks (PreToolUse, PostToolUse): its JSON on stdin, by tool name, onto calls; an
-// answer onto hookSpecificOutput.permissionDecision. See docs/integrations.md.
+// answer onto hookSpecificOutput.permissionDecision. Stop and SessionEnd: the conversation of its
+// transcript onto the session's annotations. See docs/integrations.md.
+import { readClaudeCodeTranscript } from "./claude-code-transcript.js";
 import { field, type HookCall, parseToolEvent, type RuntimeProtocol } from "./event.js";
 import {
   fileTool,
@@ -42,9 +44,14 @@ export const claudeCode: RuntimeProtocol = {
   name: "claude-code",
   projectDirEnv: "CLAUDE_PROJECT_DIR",
   parse: (raw) =>
-    parseToolEvent(raw, "Claude Code", { before: "PreToolUse", after: "PostToolUse" }, tools, (event) => [
-      identifier("texec-", field(event.input, "tool_use_id")),
-    ]),
+    parseToolEvent(
+      raw,
+      "Claude Code",
+      { before: "PreToolUse", after: "PostToolUse", transcript: ["Stop", "SessionEnd"] },
+      tools,
+      (event) => [identifier("texec-", field(event.input, "tool_use_id"))],
+    ),
+  readTranscript: readClaudeCodeTranscript,
   render(answer) {
     if (answer.verdict === "none") return "";
     const decision = answer.verdict === "approval_required" ? "deny" : answer.verdict;

@@ -2,6 +2,7 @@
 // ran (record how it ended), or something this hook does not govern.
 import type { ReportedOutcome, Verdict } from "@workspace-ops/executor";
 import { HookInputError, mcpTool, type Tool } from "./request.js";
+import type { Transcript } from "./transcript-file.js";
 
 /** One governed call of a hook event (a Gemini web_fetch of several URLs is several). */
 export interface HookCall {
@@ -22,6 +23,11 @@ export type HookEvent =
       calls: HookCall[];
       outcome: ReportedOutcome;
     }
+  /**
+   * The end of a turn or of the session: the conversation so far is in the runtime's transcript.
+   * Never a reason to fail the hook, so its fields may be missing (the hook then only warns).
+   */
+  | { kind: "transcript"; eventName: string; sessionId?: string; cwd?: string; transcriptPath?: string }
   /** A tool or an event this hook does not govern: the runtime does as it would without it. */
   | { kind: "ignored"; why: string };
 
@@ -41,6 +47,24 @@ export interface RuntimeProtocol {
   parse(input: unknown): HookEvent;
   /** Standard output for an answer to a "before" event (exit 0). */
   render(answer: HookAnswer): string;
+  /** The conversation of the runtime's transcript (its last maxBytes), for "transcript" events. */
+  readTranscript?: (path: string, maxBytes: number) => Promise<Transcript>;
+}
+
+/** A transcript event of the hook input, read without failing (see HookEvent). */
+function transcriptEvent(input: Record<string, unknown>, eventName: string): HookEvent {
+  const text = (name: string) => {
+    const value = input[name];
+    return typeof value === "string" && value !== "" ? value : undefined;
+  };
+  const [sessionId, cwd, transcriptPath] = [text("session_id"), text("cwd"), text("transcript_path")];
+  return {
+    kind: "transcript",
+    eventName,
+    ...(sessionId ? { sessionId } : {}),
+    ...(cwd ? { cwd } : {}),
+    ...(transcriptPath ? { transcriptPath } : {}),
+  };
 }
 
 /** The hook input as an object, or a HookInputError. */
@@ -88,17 +112,20 @@ const MCP_TOOL = /^mcp__(.+?)__(.+)$/;
 
 /**
  * Parses a runtime's tool event: its event names (before, after), and its tools by name (MCP tools,
- * mcp__SERVER__TOOL, are common to both runtimes). Other events and tools are "ignored".
+ * mcp__SERVER__TOOL, are common to both runtimes); or an event that names the transcript. Other events
+ * and tools are "ignored".
  */
 export function parseToolEvent(
   raw: unknown,
   runtime: string,
-  events: { before: string; after: string },
+  /** The runtime's names of the events: before and after a tool, and those that name its transcript. */
+  events: { before: string; after: string; transcript?: readonly string[] },
   tools: Record<string, (input: Record<string, unknown>, cwd: string) => HookCall[]>,
   ids: (event: ToolEvent) => (string | undefined)[] = () => [],
 ): HookEvent {
   const input = objectOf(raw, "the hook input");
   const name = field(input, "hook_event_name");
+  if (events.transcript?.includes(name)) return transcriptEvent(input, name);
   if (name !== events.before && name !== events.after)
     return { kind: "ignored", why: `wsops governs ${events.before} and ${events.after}, not ${name}` };
   const event: ToolEvent = {

@@ -1,9 +1,11 @@
 // Gemini CLI's hooks (BeforeTool, AfterTool): its JSON on stdin, by tool name, onto calls; an
-// answer onto {decision, reason}. Gemini gives a call no id: AfterTool finds the call by its digest
+// answer onto {decision, reason}. AfterAgent and SessionEnd: the conversation of its transcript onto
+// the session's annotations. Gemini gives a call no id: AfterTool finds the call by its digest
 // (the latest running call of the session that is the same call). Gemini has no "ask": a profile
 // that leaves approvals to the runtime gets no opinion, so Gemini's own confirmation applies.
 import { resolve } from "node:path";
 import { type HookCall, parseToolEvent, type RuntimeProtocol } from "./event.js";
+import { readGeminiCliTranscript } from "./gemini-cli-transcript.js";
 import {
   fileTool,
   globBase,
@@ -96,7 +98,14 @@ function pathOf(input: Input, fields: string[], tool: string): string {
 export const geminiCli: RuntimeProtocol = {
   name: "gemini-cli",
   projectDirEnv: "GEMINI_PROJECT_DIR",
-  parse: (raw) => parseToolEvent(raw, "Gemini CLI", { before: "BeforeTool", after: "AfterTool" }, tools),
+  parse: (raw) =>
+    parseToolEvent(
+      raw,
+      "Gemini CLI",
+      { before: "BeforeTool", after: "AfterTool", transcript: ["AfterAgent", "SessionEnd"] },
+      tools,
+    ),
+  readTranscript: readGeminiCliTranscript,
   render(answer) {
     if (answer.verdict === "none" || answer.verdict === "ask") return "{}\n";
     const decision = answer.verdict === "allow" ? "allow" : "deny";

@@ -31,6 +31,7 @@ const gemini = (tool: string, input: object, event = "BeforeTool", extra: object
 
 const callsOf = (event: ReturnType<typeof claudeCode.parse>) => {
   if (event.kind === "ignored") throw new Error(event.why);
+  if (event.kind === "transcript") throw new Error(`a ${event.eventName} event has no calls`);
   return event.calls;
 };
 
@@ -123,9 +124,9 @@ describe("Claude Code's tools as calls", () => {
       kind: "ignored",
       why: "wsops does not govern Claude Code's TodoWrite",
     });
-    expect(claude("Bash", {}, "Stop")).toEqual({
+    expect(claude("Bash", {}, "SubagentStop")).toEqual({
       kind: "ignored",
-      why: "wsops governs PreToolUse and PostToolUse, not Stop",
+      why: "wsops governs PreToolUse and PostToolUse, not SubagentStop",
     });
     expect(() => claude("Read", { file_path: 7 })).toThrow(
       new HookInputError("Read: tool_input.file_path must be a non-empty string"),
@@ -134,6 +135,21 @@ describe("Claude Code's tools as calls", () => {
       "the hook input needs tool_use_id (a non-empty string)",
     );
     expect(() => claudeCode.parse([])).toThrow("the hook input must be a JSON object");
+  });
+
+  it("reads Stop and SessionEnd as the transcript's events, whatever they lack", () => {
+    const stop = { session_id: "s-1", transcript_path: "/t.jsonl", cwd: "/w", hook_event_name: "Stop" };
+    expect(claudeCode.parse({ ...stop, stop_hook_active: false })).toEqual({
+      kind: "transcript",
+      eventName: "Stop",
+      sessionId: "s-1",
+      cwd: "/w",
+      transcriptPath: "/t.jsonl",
+    });
+    expect(claudeCode.parse({ hook_event_name: "SessionEnd", reason: "exit", transcript_path: 7 })).toEqual({
+      kind: "transcript",
+      eventName: "SessionEnd",
+    });
   });
 
   it("renders answers as hookSpecificOutput; approval_required is a deny; no opinion is nothing", () => {
@@ -227,6 +243,17 @@ describe("Gemini CLI's tools as calls", () => {
     ],
   ])("%s %j", (tool, input, expected) => {
     expect(callsOf(gemini(tool, input))).toEqual(expected);
+  });
+
+  it("reads AfterAgent and SessionEnd as the transcript's events", () => {
+    expect(gemini("run_shell_command", {}, "AfterAgent", { prompt: "p", prompt_response: "r" })).toEqual({
+      kind: "transcript",
+      eventName: "AfterAgent",
+      sessionId: "g-1",
+      cwd: "/home/dev/demo",
+      transcriptPath: "/t",
+    });
+    expect(gemini("run_shell_command", {}, "SessionEnd")).toMatchObject({ kind: "transcript" });
   });
 
   it("reads AfterTool's error, and renders decisions (ask and no opinion: {})", () => {

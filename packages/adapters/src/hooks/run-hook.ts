@@ -15,7 +15,9 @@ import {
   workspaceIdOf,
 } from "@workspace-ops/executor";
 import type { HookAnswer, HookCall, HookEvent, RuntimeProtocol } from "./event.js";
+import { messageOf, oneLine } from "./one-line.js";
 import { buildRequest, HookInputError, type HookSession, identifier, OutsideWorkspace } from "./request.js";
+import { recordTranscript } from "./transcript.js";
 
 export interface HookOptions {
   protocol: RuntimeProtocol;
@@ -32,6 +34,8 @@ export interface HookOptions {
   env?: Record<string, string | undefined>;
   /** The flags that name this workspace's state, for the approve command shown to the agent. */
   approveFlags?: (workspaceRoot: string) => string[];
+  /** How much of the end of a transcript is read (default 32 MiB). */
+  transcriptMaxBytes?: number;
 }
 
 export interface HookResult {
@@ -66,6 +70,8 @@ export async function runHook(stdin: string, options: HookOptions): Promise<Hook
 
   const env = options.env ?? process.env;
   const projectDir = protocol.projectDirEnv ? env[protocol.projectDirEnv] : undefined;
+  if (event.kind === "transcript")
+    return recordTranscript(event, options, resolve(options.workspace ?? (projectDir || event.cwd || ".")));
   const workspaceRoot = resolve(options.workspace ?? (projectDir || event.cwd));
   let executor: Executor;
   try {
@@ -201,7 +207,3 @@ async function recordRejected(options: HookOptions, why: string): Promise<void> 
     // Observe mode never blocks, also when there is nowhere to record.
   }
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim().slice(0, 2000);

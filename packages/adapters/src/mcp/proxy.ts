@@ -18,6 +18,7 @@ import {
   type JSONRPCMessage,
   type JSONRPCRequest,
 } from "@modelcontextprotocol/sdk/types.js";
+import { errorsInOneLine } from "@workspace-ops/contracts";
 import type { Executor, McpCall, McpCaller, McpToolResult, ToolCallOutcome } from "@workspace-ops/executor";
 import { buildRequest, type HookSession, identifier, mcpTool } from "../hooks/request.js";
 
@@ -228,7 +229,7 @@ const toolError = (text: string): McpToolResult => ({ content: [{ type: "text", 
 function resultFor(outcome: ToolCallOutcome, approveFlags: readonly string[]): McpToolResult {
   if (outcome.kind === "rejected")
     return toolError(
-      `workspace-ops refused the call: ${outcome.error.message}${outcome.errors?.length ? `: ${outcome.errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}` : ""}`,
+      `workspace-ops refused the call: ${outcome.error.message}${outcome.errors?.length ? `: ${errorsInOneLine(outcome.errors)}` : ""}`,
     );
   if (outcome.kind === "pending")
     return toolError(

@@ -14,8 +14,8 @@ import {
   parseAgentFlags,
 } from "./agent-shared.js";
 
-export const hookUsage = `Usage: wsops hook claude-code [options]     (PreToolUse and PostToolUse)
-       wsops hook gemini-cli [options]      (BeforeTool and AfterTool)
+export const hookUsage = `Usage: wsops hook claude-code [options]     (PreToolUse, PostToolUse, Stop, SessionEnd)
+       wsops hook gemini-cli [options]      (BeforeTool, AfterTool, AfterAgent, SessionEnd)
 
 An agent runtime's tool hook: reads the hook's JSON on standard input. Before a tool runs, the call
 (Bash, Read, Write, Edit, MultiEdit, NotebookEdit, Glob, Grep, WebFetch, WebSearch, mcp__SERVER__TOOL;
@@ -24,7 +24,10 @@ read_many_files, web_fetch, google_web_search, MCP tools) is decided under the w
 grants and approvals, and the answer is the runtime's: allow, deny (also for a call that waits for an
 approval: the reason names it and the command that approves it; the same call retried after the
 approval goes through once), or ask (when the profile leaves approvals to the runtime's prompt). After
-the tool ran, how it ended is recorded. Other tools get no opinion. Set-ups: docs/integrations.md.
+the tool ran, how it ended is recorded. Other tools get no opinion. At the end of a turn or session
+(Claude Code's Stop and SessionEnd, Gemini's AfterAgent and SessionEnd), the conversation of its
+transcript (transcript_path) is attached to the session, only the messages it does not hold yet.
+Set-ups: docs/integrations.md.
 
 Options:
   --server             forward to a warm hook server for these options (started by the first hook
@@ -34,7 +37,8 @@ ${agentHelp}
 
 Exit codes: 0 answered (the answer is on standard output); 2 in governed mode when the input is
 malformed, the state cannot be opened or the policy cannot decide (one line on standard error; both
-runtimes then block the tool). In observe mode always 0.
+runtimes then block the tool). In observe mode always 0. The end of a turn or session always exits 0 (a
+transcript that cannot be read or recorded is one line on standard error).
 `;
 
 /** The environment a runtime gives its hook that the answer may depend on (its project folder). */

@@ -2,6 +2,7 @@
 // accepted payloads. $refs are followed on both sides (a $defs entry changed in a shared schema is a
 // change of every contract that reaches it); each pair of places is visited once, so cycles end.
 import { isDeepStrictEqual } from "node:util";
+import { canonicalJson } from "../canonical-json.js";
 import type { DiffRuleId } from "./rules.js";
 import { child, type SchemaNode, type SchemaSet } from "./schema-set.js";
 
@@ -91,17 +92,6 @@ const constraints = {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const show = (v: unknown) => JSON.stringify(v);
-
-/** A stable text for a JSON value (sorted keys), so equal enum values compare equal. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (isObject(value))
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(value);
-}
 
 /** The instance kinds a `type` accepts; "number" is integers and fractions, so integer ⊂ number. */
 function kindsOf(type: unknown): Set<string> {
@@ -232,10 +222,10 @@ export class Comparer {
       this.#emit("enum-loosened", h, `enum ${show(was)} removed`);
       return;
     }
-    const wasKeys = new Set(was.map(canonical));
-    const nowKeys = new Set(now.map(canonical));
-    const removed = was.filter((v) => !nowKeys.has(canonical(v)));
-    const added = now.filter((v) => !wasKeys.has(canonical(v)));
+    const wasKeys = new Set(was.map((v) => canonicalJson(v)));
+    const nowKeys = new Set(now.map((v) => canonicalJson(v)));
+    const removed = was.filter((v) => !nowKeys.has(canonicalJson(v)));
+    const added = now.filter((v) => !wasKeys.has(canonicalJson(v)));
     if (removed.length)
       this.#emit(
         "enum-value-removed",

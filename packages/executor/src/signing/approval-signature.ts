@@ -7,8 +7,8 @@ import type {
   ToolExecutionRequest,
   WorkspaceOperationContract,
 } from "@workspace-ops/contracts";
+import { canonicalJson } from "@workspace-ops/contracts/canonical-json";
 import { signMessage, verifyMessage } from "@workspace-ops/signing";
-import { canonicalJson } from "@workspace-ops/store";
 import type { LoadedKey } from "./key-names.js";
 
 /** The request an approval is for: a tool call, or an operation and who submitted it. */

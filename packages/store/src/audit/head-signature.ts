@@ -2,10 +2,11 @@
 // new (seq, hash) with it, in the same transaction. The hash chain already pins every record to the
 // head, so a signature over the head pins the whole log: rewriting records and head together (the
 // algorithm is public) no longer goes unnoticed by anyone who holds the audit public key.
+
+import { canonicalJson } from "@workspace-ops/contracts/canonical-json";
 import { PUBLIC_KEY_PATTERN, SIGNATURE_PATTERN, signMessage, verifyMessage } from "@workspace-ops/signing";
 import { StateError } from "../errors.js";
 import type { AuditHead, AuditHeadKey, AuditHeadSignature } from "../types.js";
-import { canonicalJson } from "./canonical-json.js";
 import { HASH_PATTERN } from "./record-hash.js";
 
 /** What is signed: the head, under a name of its own so no other signed message can stand in for it. */

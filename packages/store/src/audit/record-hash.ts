@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "@workspace-ops/contracts/canonical-json";
 import type { AuditRecord } from "../types.js";
-import { canonicalJson } from "./canonical-json.js";
 
 /** The prevHash of the first record. */
 export const GENESIS_HASH = `sha256:${"0".repeat(64)}`;
