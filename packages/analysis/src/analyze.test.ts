@@ -1,7 +1,7 @@
 // The analyzer on its own: whole results for each construct, the bounds, and the contract.
 import { validate } from "@workspace-ops/contracts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Analyzer, analyzerName, loadAnalyzer } from "./index.js";
+import { type Analyzer, analyzerName, loadAnalyzer, ShellParserNeeded } from "./index.js";
 
 let analyzer: Analyzer;
 beforeAll(async () => {
@@ -11,6 +11,25 @@ beforeAll(async () => {
 const shell = (script: string) => analyzer.analyzeArgv(["bash", "-lc", script]);
 const parts = (script: string) => shell(script).parts;
 const head = { kind: "CommandAnalysis", apiVersion: "workspace-ops.dev/v1", analyzer: analyzerName };
+
+describe("an analyzer loaded with the parser when needed", () => {
+  it("analyses an argv without a script as the eager one does, and asks for the parser for a script", async () => {
+    const lazy = await loadAnalyzer({}, { parser: "when-needed" });
+    const argv = ["sudo", "env", "LANG=C", "git", "-C", "/repo", "push", "--force"];
+    expect(lazy.analyzeArgv(argv)).toEqual(analyzer.analyzeArgv(argv));
+    expect(lazy.analyzeTool({ kind: "mcp", name: "read_file", server: "fs", sanitizedArgs: {} })).toEqual(
+      analyzer.analyzeTool({ kind: "mcp", name: "read_file", server: "fs", sanitizedArgs: {} }),
+    );
+    const script = ["bash", "-lc", "git status --short && ls | wc -l"];
+    expect(() => lazy.analyzeArgv(script)).toThrow(ShellParserNeeded);
+    expect(() => lazy.analyzeStep({ argv: ["ls -l"], shell: true })).toThrow(ShellParserNeeded);
+    await lazy.loadParser();
+    expect(lazy.analyzeArgv(script)).toEqual(analyzer.analyzeArgv(script));
+    expect(lazy.analyzeStep({ argv: ["ls -l"], shell: true })).toEqual(
+      analyzer.analyzeStep({ argv: ["ls -l"], shell: true }),
+    );
+  });
+});
 
 describe("an argv (executed without a shell)", () => {
   it("is one part with its words literal", () => {

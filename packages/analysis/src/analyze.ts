@@ -56,11 +56,37 @@ export interface Analyzer {
   analyzeTool(tool: ToolExecutionRequest["tool"]): CommandAnalysis;
   /** An execution step: its argv, or with shell: true its script (argv[0], run by /bin/sh -c). */
   analyzeStep(step: { argv: readonly string[]; shell?: boolean | undefined }): CommandAnalysis;
+  /** Loads the shell parser, if this analyzer was loaded without it (see ShellParserNeeded). */
+  loadParser(): Promise<void>;
 }
 
-/** Loads the shell parser (once per process) and returns an analyzer; analysing is synchronous. */
-export async function loadAnalyzer(limits: Partial<AnalysisLimits> = {}): Promise<Analyzer> {
-  const parser = await loadShellParser();
+/**
+ * Thrown by an analyzer loaded with `parser: "when-needed"` when what it analyses has a script to parse
+ * and the parser is not loaded yet: load it (`loadParser`) and analyse again.
+ */
+export class ShellParserNeeded extends Error {
+  override name = "ShellParserNeeded";
+  constructor() {
+    super("the shell parser is needed and not loaded yet");
+  }
+}
+
+/**
+ * Returns an analyzer; analysing is synchronous. The shell parser (tree-sitter, once per process) is
+ * loaded now, or with `parser: "when-needed"` only by `loadParser`: most argv have no script in them,
+ * and loading the parser is most of a cold analysis. The analyses are the same either way.
+ */
+export async function loadAnalyzer(
+  limits: Partial<AnalysisLimits> = {},
+  options: { parser?: "now" | "when-needed" } = {},
+): Promise<Analyzer> {
+  let loaded = options.parser === "when-needed" ? undefined : await loadShellParser();
+  const parser: ShellParser = {
+    parse(script, deadlineMs) {
+      if (!loaded) throw new ShellParserNeeded();
+      return loaded.parse(script, deadlineMs);
+    },
+  };
   const bounds = { ...defaultLimits, ...limits };
   const analyzeArgv = (argv: readonly string[]) => {
     const b = new Builder(parser, bounds);
@@ -73,6 +99,9 @@ export async function loadAnalyzer(limits: Partial<AnalysisLimits> = {}): Promis
     return b.result({ source: "script", script: script.slice(0, bounds.maxScriptChars) });
   };
   return {
+    loadParser: async () => {
+      loaded ??= await loadShellParser();
+    },
     analyzeArgv,
     analyzeScript,
     analyzeStep: (step) => (step.shell === true ? analyzeScript(step.argv[0] ?? "") : analyzeArgv(step.argv)),

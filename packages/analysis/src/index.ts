@@ -1,4 +1,11 @@
-export { type AnalysisLimits, type Analyzer, analyzerName, defaultLimits, loadAnalyzer } from "./analyze.js";
+export {
+  type AnalysisLimits,
+  type Analyzer,
+  analyzerName,
+  defaultLimits,
+  loadAnalyzer,
+  ShellParserNeeded,
+} from "./analyze.js";
 export type {
   AnalysisUnknown,
   Assignment,

@@ -2,7 +2,7 @@
 // WebAssembly modules) and happens once per process; parsing is synchronous and bounded in time.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { Language, Parser, type Tree } from "web-tree-sitter";
+import type { Tree } from "web-tree-sitter";
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +27,8 @@ export function loadShellParser(): Promise<ShellParser> {
 }
 
 async function load(): Promise<ShellParser> {
+  // Imported here, not above: a process that analyses no script never loads tree-sitter.
+  const { Language, Parser } = await import("web-tree-sitter");
   await Parser.init();
   const wasm = await readFile(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm"));
   const bash = await Language.load(new Uint8Array(wasm));

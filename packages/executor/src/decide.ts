@@ -156,6 +156,12 @@ export const unavailableReason = (error: { code: string; message: string }): Rea
   policy: "executor",
 });
 
+/** Why a command could not be analysed: its shell parser did not load. */
+export const parserUnavailable = (error: unknown) => ({
+  code: "analysis_unavailable",
+  message: `the shell parser did not load: ${String(error)}`,
+});
+
 export type Decided =
   | { ok: true; decision: ToolExecutionDecision; analysis?: CommandAnalysis; target?: Target }
   | { ok: false; reason: Reason };
@@ -196,14 +202,27 @@ async function decideNow(
   const analyzer = options.analyse === false ? { ok: true as const, analyzer: null } : await ctx.analyzer();
   if (!analyzer.ok) return { ok: false, reason: unavailableReason(analyzer.error) };
   const governance = await readGovernance(ctx.store);
-  const evaluation = await evaluate({
+  const decideContext: DecideContext = {
     policy: policy.runtime,
     analyzer: analyzer.analyzer,
     store: ctx.store,
     governance,
     machine: ctx.machine,
     now: ctx.now(),
-  });
+  };
+  let evaluation: Analysed;
+  try {
+    evaluation = await evaluate(decideContext);
+  } catch (error) {
+    // The command has a script in it: load the shell parser, then decide again (nothing was decided).
+    if ((error as Error).name !== "ShellParserNeeded" || !analyzer.analyzer) throw error;
+    try {
+      await analyzer.analyzer.loadParser();
+    } catch (loadError) {
+      return { ok: false, reason: unavailableReason(parserUnavailable(loadError)) };
+    }
+    evaluation = await evaluate(decideContext);
+  }
   if (!evaluation.ok) return { ok: false, reason: unavailableReason(evaluation.error) };
   try {
     const decision = decisionRecord(evaluation, subjectId, traceparent);

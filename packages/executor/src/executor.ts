@@ -1,7 +1,6 @@
 // The executor as a library: open it on a workspace, then exec, submit, approve, resume, cancel.
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { loadAnalyzer } from "@workspace-ops/analysis";
 import {
   errorsInOneLine,
   type Principal,
@@ -31,6 +30,7 @@ import {
 } from "./approvals.js";
 import { requestCancel } from "./cancel.js";
 import type { ExecutorContext, Mode } from "./context.js";
+import { parserUnavailable } from "./decide.js";
 import { type DecideOptions, type DecideOutcome, decideCall } from "./decide-call.js";
 import { type ExecutorError, executorError } from "./errors.js";
 import { readGovernance } from "./governance.js";
@@ -177,18 +177,13 @@ export class Executor {
         return policy;
       },
       analyzer: () => {
-        // The shell parser (tree-sitter) is loaded only when a command is to be analysed.
+        // The analyzer is loaded only when a command is to be analysed, and the shell parser
+        // (tree-sitter) only when one has a script in it (decideNow loads it then).
         analyzer ??= import("@workspace-ops/analysis")
-          .then(({ loadAnalyzer }) => loadAnalyzer())
+          .then(({ loadAnalyzer }) => loadAnalyzer({}, { parser: "when-needed" }))
           .then(
             (loaded) => ({ ok: true as const, analyzer: loaded }),
-            (error: unknown) => ({
-              ok: false as const,
-              error: {
-                code: "analysis_unavailable",
-                message: `the shell parser did not load: ${String(error)}`,
-              },
-            }),
+            (error: unknown) => ({ ok: false as const, error: parserUnavailable(error) }),
           );
         return analyzer;
       },

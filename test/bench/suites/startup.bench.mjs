@@ -5,7 +5,9 @@
 // `wsops <command> --help` for every command (what loading the command costs), and the commands a hook
 // or a person runs: `exec --sandbox process -- /bin/true` (durability full, as shipped, and relaxed),
 // the Claude Code hook stdin → stdout (a Read, a Bash command, a PostToolUse), `wsops decide`, a
-// decision from `policy eval` on a fixture, `status`, `audit verify`, `validate`.
+// decision from `policy eval` on a fixture, `status`, `audit verify`, `validate`. A command runs from the
+// CLI's bundle with its V8 code cache (in the scratch state root), which an untimed first run of each
+// case writes (as a user's first call does); exec and a Read hook also run from the ES modules (WSOPS_CODE_CACHE=0) side by side.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,9 +25,10 @@ const bin = join(root, "packages", "cli", "bin", "wsops.js");
 /**
  * @param {string[]} args @param {string} cwd @param {number[]} ok exit codes that are not a failure
  * @param {string | (() => string)} [input] standard input (a function: made new for each run)
+ * @param {Record<string, string>} [extraEnv]
  */
-function time(args, cwd, ok = [0], input = "") {
-  const env = { ...process.env };
+function time(args, cwd, ok = [0], input = "", extraEnv = {}) {
+  const env = { ...process.env, ...extraEnv };
   delete env.NODE_COMPILE_CACHE; // Node >= 22 would turn a cold start into a warm one
   delete env.WSOPS_STORE_URL;
   const stdin = typeof input === "function" ? input() : input;
@@ -129,7 +132,8 @@ export async function run(ctx) {
       return JSON.stringify({ ...request, toolExecutionId: `texec-bench-${++uses}` });
     };
 
-    /** @type {[string, string[], number[], string, string, (string | (() => string))?][]} name, args, exit codes, target, note, stdin */
+    const modules = { WSOPS_CODE_CACHE: "0" };
+    /** @type {[string, string[], number[], string, string, (string | (() => string))?, Record<string, string>?][]} name, args, exit codes, target, note, stdin, env */
     const cases = [
       ["wsops --help", ["--help"], [0], "≤ 1.5", "imports no command"],
       ...Object.keys(commands).map(
@@ -150,6 +154,15 @@ export async function run(ctx) {
         "durability full (as shipped): validate, decide, two fsynced commits, run",
       ],
       [
+        "wsops exec --sandbox process -- /bin/true, from the ES modules (WSOPS_CODE_CACHE=0)",
+        ["exec", "--sandbox", "process", "--", "/bin/true"],
+        [0],
+        "(none)",
+        "as above, without the bundle and its code cache: what a start cost before them",
+        "",
+        modules,
+      ],
+      [
         "wsops exec --durability relaxed --sandbox process -- /bin/true",
         ["exec", "--durability", "relaxed", "--sandbox", "process", "--", "/bin/true"],
         [0],
@@ -163,6 +176,15 @@ export async function run(ctx) {
         "≤ node -e 0 + 60 ms",
         "validate, resolve the path, decide, one fsynced commit; no shell parser",
         read,
+      ],
+      [
+        "wsops hook claude-code, PreToolUse Read, from the ES modules (WSOPS_CODE_CACHE=0)",
+        ["hook", "claude-code"],
+        [0],
+        "(none)",
+        "as above, without the bundle and its code cache",
+        read,
+        modules,
       ],
       [
         "wsops hook claude-code, PreToolUse Bash (stdin to stdout)",
@@ -231,6 +253,8 @@ export async function run(ctx) {
       await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 2000));
     time([bin, "hook", "claude-code", "--server"], workspace, [0], bash());
+    // Each command's first run writes its code cache (not timed).
+    for (const [, args, ok, , , input, env] of cases) time([bin, ...args], workspace, ok, input, env);
     ctx.progress(`${cases.length} commands and node -e 0, ${rounds} interleaved rounds of fresh processes`);
     /** @type {number[]} */
     const node = [];
@@ -238,8 +262,8 @@ export async function run(ctx) {
     const samples = cases.map(() => []);
     for (let r = 0; r < rounds; r++) {
       node.push(time(["-e", "0"], workspace));
-      for (const [k, [, args, ok, , , input]] of cases.entries()) {
-        /** @type {number[]} */ (samples[k]).push(time([bin, ...args], workspace, ok, input));
+      for (const [k, [, args, ok, , , input, env]] of cases.entries()) {
+        /** @type {number[]} */ (samples[k]).push(time([bin, ...args], workspace, ok, input, env));
         if (k % 4 === 3) node.push(time(["-e", "0"], workspace));
       }
     }

@@ -129,8 +129,8 @@ const quoted = (word: string) =>
   /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 
 /**
- * For a process that makes one decision and exits: WebAssembly (the policy, the shell parser) is
- * compiled by the baseline compiler only. Otherwise V8 recompiles hot functions in the background,
+ * For a process that makes one decision and exits (a hook, decide, exec): WebAssembly (the policy,
+ * the shell parser) is compiled by the baseline compiler only. Otherwise V8 recompiles hot functions in the background,
  * and node waits for those compilations before it exits: measured, 0.5 to 1 s more for a hook on a
  * Bash command, for code that would never run again. A long-lived process (a hook server, decide
  * --jsonl) keeps the optimizing compiler. Set before any WebAssembly is compiled.

@@ -6,7 +6,7 @@ import type { ToolCallOutcome } from "@workspace-ops/executor";
 import { z } from "zod";
 import { parseCommand } from "../args.js";
 import { type Io, UsageError } from "../io.js";
-import { stateFlagsOf } from "./agent-shared.js";
+import { decideOnceAndExit, stateFlagsOf } from "./agent-shared.js";
 import {
   closeExecutor,
   commonHelp,
@@ -161,6 +161,7 @@ export async function execCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError("give either --request FILE or -- ARGV, not both");
   if (!values.request && command.length === 0)
     throw new UsageError("nothing to run: give -- ARGV or --request FILE");
+  decideOnceAndExit();
 
   let request: unknown;
   if (values.request) {

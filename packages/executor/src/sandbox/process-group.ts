@@ -26,12 +26,25 @@ const HAS_PROC = existsSync("/proc/self/stat");
  */
 export function groupAlive(pgid: number): boolean {
   if (!HAS_PROC) return signalGroup(pgid, 0);
+  // The usual answer, and the cheap one: no process at all is left in the group (the /proc scan below
+  // reads every process's stat, about 2 ms per run on a busy machine).
+  if (groupEmpty(pgid)) return false;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = procStat(entry);
     if (stat && stat.pgrp === pgid && stat.state !== "Z" && stat.state !== "X") return true;
   }
   return false;
+}
+
+/** True when not even a zombie is left in group `pgid` (kill(-pgid, 0) finds nobody: ESRCH). */
+function groupEmpty(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
 }
 
 function procStat(pid: string): { state: string; pgrp: number } | null {

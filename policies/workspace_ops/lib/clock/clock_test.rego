@@ -19,6 +19,21 @@ test_ns if {
 	not clock.ns(1795263000)
 }
 
+test_ns_takes_exactly_the_rfc3339_pattern if {
+	clock.ns("2026-11-21T12:10:00.123456789Z") == 1795263000123456789
+	clock.ns("2026-11-21T12:10:00-00:30") == 1795264800000000000
+	not clock.ns("2026-11-21T12:10:00.1234567891Z") # ten fraction digits
+	not clock.ns("2026-11-21T12:10:00.Z")
+	not clock.ns("2026-11-21t12:10:00Z")
+	not clock.ns("2026-11-21T12:10:00z")
+	not clock.ns("2026-11-21T12:10:00+0100")
+	not clock.ns("02026-11-21T12:10:00Z")
+	not clock.ns("2026-11-21T12:10:00Z ")
+	not clock.ns("2026-11-21T12:10:0aZ")
+	not clock.ns("２026-11-21T12:10:00Z") # a fullwidth digit is not [0-9]
+	not clock.ns("")
+}
+
 test_now_from_input if {
 	clock.now_ns == 1795263000000000000 with input as {"now": "2026-11-21T12:10:00Z"}
 	not clock.invalid_now with input as {"now": "2026-11-21T12:10:00Z"}
