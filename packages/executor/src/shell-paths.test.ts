@@ -54,4 +54,25 @@ describe("the paths a shell command names", () => {
     expect(named("cat ~/.{ssh,aws}/config")).toEqual(["/home/dev"]);
     expect(named('D=~/.ssh; cat "$D/id_rsa"; echo $PATH')).toEqual(["/"]);
   });
+
+  it("stays bounded: past 32 directories / stands for the rest, past 512 paths / stands for them", () => {
+    const chain = Array.from({ length: 40 }, (_, i) => `cd d${i}`).join(" && ");
+    const cds = named(`${chain} && cat x`);
+    expect([cds.length, cds.at(-1)]).toEqual([513, "/"]);
+    const few = named("cd a && cd b && cat root/.ssh/id_rsa");
+    expect(few).toEqual([
+      "/home/dev/demo/a",
+      "/home/dev/demo/a/a",
+      "/home/dev/demo/b/a",
+      "/home/dev/demo/a/b/a",
+      "/home/dev/demo/b",
+      "/home/dev/demo/a/b",
+      "/home/dev/demo/b/b",
+      "/home/dev/demo/a/b/b",
+      "/home/dev/demo/root/.ssh/id_rsa",
+      "/home/dev/demo/a/root/.ssh/id_rsa",
+      "/home/dev/demo/b/root/.ssh/id_rsa",
+      "/home/dev/demo/a/b/root/.ssh/id_rsa",
+    ]);
+  });
 });

@@ -4,8 +4,9 @@
 // flag (and the value of a `--flag=value`), every redirection target; `~` and `$HOME` expanded as the
 // shell would; a glob stands for its literal directory; relative words resolved against the working
 // directory and every directory the command changes into (`cd`, `pushd`), since the order they run
-// in is not always known. Words built from other variables or substitutions are left out: the
-// analysis flags them, and the policy judges those by themselves.
+// in is not always known. A word that starts with another variable and goes on as a path could be
+// anywhere and names `/`; one that is only an expansion (`$PATH`) or a substitution is left out: the
+// analysis flags those, and the policy judges them by themselves.
 import { isAbsolute, resolve } from "node:path";
 import type { CommandAnalysis } from "@workspace-ops/contracts";
 
@@ -16,11 +17,22 @@ export interface ShellPathOptions {
 }
 
 const DIRECTORY_CHANGERS = new Set(["cd", "pushd"]);
+/**
+ * Every cd multiplies the directories a relative word may be in; past this many the command could be
+ * anywhere: "/" stands for the rest (a chain of cds must not make the decision's work explode).
+ */
+const MAX_BASES = 32;
+/** Past this many paths the rest are not looked at one by one: "/" stands for them (it holds them all). */
+const MAX_PATHS = 512;
 
 /** Absolute candidate paths (normalized, not yet resolved through symlinks), each once. */
 export function shellPaths(analysis: CommandAnalysis, options: ShellPathOptions): string[] {
   const words: string[] = [];
-  const bases = [options.cwd];
+  const bases = new Set([options.cwd]);
+  const addBase = (dir: string) => {
+    if (bases.size < MAX_BASES) bases.add(dir);
+    else bases.add("/");
+  };
   for (const part of analysis.parts) {
     const dynamic = new Set(part.dynamicArgs ?? []);
     part.argv.forEach((word, index) => {
@@ -28,10 +40,11 @@ export function shellPaths(analysis: CommandAnalysis, options: ShellPathOptions)
       const candidate = pathWord(word, dynamic.has(index), options.home);
       if (candidate === null) return;
       words.push(candidate);
-      if (DIRECTORY_CHANGERS.has(part.program ?? "")) bases.push(...placed(candidate, bases));
+      if (DIRECTORY_CHANGERS.has(part.program ?? ""))
+        for (const dir of placed(candidate, [...bases])) addBase(dir);
     });
     // `cd` alone goes home.
-    if (DIRECTORY_CHANGERS.has(part.program ?? "") && part.argv.length === 1) bases.push(options.home);
+    if (DIRECTORY_CHANGERS.has(part.program ?? "") && part.argv.length === 1) addBase(options.home);
     for (const { target, kind } of part.redirects ?? []) {
       // A target not known statically is absent (the policy asks for it); a duplicate names a descriptor.
       if (target === undefined || kind === "duplicate") continue;
@@ -40,7 +53,12 @@ export function shellPaths(analysis: CommandAnalysis, options: ShellPathOptions)
     }
   }
   const paths = new Set<string>();
-  for (const word of words) for (const path of placed(word, bases)) paths.add(path);
+  const dirs = [...bases];
+  for (const word of words)
+    for (const path of placed(word, dirs)) {
+      if (paths.size >= MAX_PATHS) return [...paths, "/"];
+      paths.add(path);
+    }
   return [...paths];
 }
 
