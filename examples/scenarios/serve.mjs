@@ -1,4 +1,5 @@
-// Scenario 7: wsops serve over a governed workspace — the HTTP API, the approval inbox and the timeline.
+// Scenario 6 (7 with --serve, which keeps the server up and so comes last): wsops serve over a
+// governed workspace — the HTTP API, the approval inbox and the timeline.
 // alice (her key made as `wsops keys create` makes it) is the profile's approver; an agent's destructive
 // call waits for her. She signs in with her key (as `wsops login` does), the inbox lists the call, and
 // she approves it through the API: the resolution is signed by the server's session key under her
@@ -49,9 +50,12 @@ const profile = (publicKey) => ({
   defaultBudget: { maxWallClockSeconds: 600, maxSteps: 20 },
 });
 
-/** @param {{ serve?: boolean }} [options] keep the server up (and the call waiting) until Ctrl-C */
+/**
+ * @param {{ serve?: boolean, number?: number }} [options] serve: keep the server up (and the call
+ * waiting) until Ctrl-C; number: the scenario's place in the demo
+ */
 export async function serveScenario(options = {}) {
-  console.log("\n7. wsops serve: the approval inbox and the timeline over HTTP\n");
+  console.log(`\n${options.number ?? 7}. wsops serve: the approval inbox and the timeline over HTTP\n`);
   const problems = [];
   const workspaceRoot = mkdtempSync(join(tmpdir(), "wsops-demo-serve-"));
   writeFileSync(join(workspaceRoot, "scratch.txt"), "a file the agent wants gone\n");

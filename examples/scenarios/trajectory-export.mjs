@@ -14,9 +14,12 @@ import {
   writeLines,
 } from "@workspace-ops/trajectory";
 
-/** @param {string} stateDir the demo executor's state directory */
-export async function trajectoryScenario(stateDir) {
-  console.log("\n6. Trajectory export: the demo session as redacted training data\n");
+/**
+ * @param {string} stateDir the demo executor's state directory
+ * @param {number} [number] the scenario's place in the demo
+ */
+export async function trajectoryScenario(stateDir, number = 6) {
+  console.log(`\n${number}. Trajectory export: the demo session as redacted training data\n`);
   const problems = [];
   const store = await openStore({ stateDir, durability: "full" });
   try {
