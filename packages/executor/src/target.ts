@@ -58,7 +58,7 @@ export async function targetOf(
     const { workspaceRoot, home } = await machine();
     const cwd = join(workspaceRoot, request.context.cwd);
     const paths = shellPaths(analysis, { cwd, home });
-    // Most commands name no path (`ls`, `git status`): no target, no record.
+    // Most commands name no path (`ls`, `git status`): no target, and nothing to resolve.
     return paths.length ? { paths: resolvedAll(paths) } : undefined;
   }
   if (tool.kind === "web" && tool.access === "fetch" && tool.url) {

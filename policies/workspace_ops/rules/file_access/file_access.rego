@@ -51,17 +51,18 @@ _complete if {
 
 # Every target, with what it means: hidden or protected when the path as named or as resolved is;
 # inside the workspace (or writable) when the resolved path is (the root is the real path).
-_facts contains object.union(t, {
-	"named": _named(t),
-	"protected": true in {_protected(t.path), _protected(t.real)},
-	"hidden": true in {_hidden(t.path), _hidden(t.real)},
-	"inside": _inside(t.real),
-	"writable": _writable(t.real),
-}) if {
+_facts contains object.union(_seen(t), {"inside": _inside(t.real), "writable": _writable(t.real)}) if {
 	_described
 	is_object(_machine)
 	some t in _targets
 }
+
+# A target with how it is named and whether the path, as named or as resolved, is protected or hidden.
+_seen(t) := object.union(t, {
+	"named": _named(t),
+	"protected": true in {_protected(t.path), _protected(t.real)},
+	"hidden": true in {_hidden(t.path), _hidden(t.real)},
+})
 
 # How a path is named in messages: as given, and where it leads when a symlink takes it elsewhere.
 _named(t) := t.path if t.path == t.real
@@ -124,11 +125,7 @@ _writable(path) if {
 } else := false
 
 # The paths a shell command names, with what they mean (the executor computes them from the analysis).
-_shell_facts contains object.union(t, {
-	"named": _named(t),
-	"protected": true in {_protected(t.path), _protected(t.real)},
-	"hidden": true in {_hidden(t.path), _hidden(t.real)},
-}) if {
+_shell_facts contains _seen(t) if {
 	_tool.kind == "shell"
 	is_object(_machine)
 	is_array(_machine.hiddenPaths)
